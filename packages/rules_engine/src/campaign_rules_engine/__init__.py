@@ -1,0 +1,1 @@
+"""Campaign Manager rules_engine package."""

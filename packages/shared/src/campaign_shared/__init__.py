@@ -1,0 +1,1 @@
+"""Campaign Manager shared package."""
