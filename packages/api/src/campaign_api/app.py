@@ -1,0 +1,13 @@
+"""Litestar application factory: nothing is built at import time, so tests can pass their own settings."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from campaign_api.plugin import CampaignPlugin
+from campaign_shared.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = (settings or get_settings()).require("database", "redis", "s3", "auth", "api", "rules_client")
+    return Litestar(plugins=[CampaignPlugin(settings)], openapi_config=None)

@@ -1,0 +1,65 @@
+"""`campaign-api`: serve the API, migrate the database, check the configuration."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from campaign_shared.logging import configure_logging
+from campaign_shared.settings import Settings, SettingsError
+
+
+def _serve(settings: Settings, workers: int, reload: bool) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "campaign_api.app:create_app",
+        factory=True,
+        host=settings.api.host,
+        port=settings.api.port,
+        workers=None if reload else workers,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="*",
+        ws="websockets-sansio",
+        lifespan="on",
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="campaign-api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP/WebSocket server")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    migrate = sub.add_parser("migrate", help="apply database migrations (alembic upgrade)")
+    migrate.add_argument("revision", nargs="?", default="head")
+    downgrade = sub.add_parser("downgrade", help="revert database migrations")
+    downgrade.add_argument("revision")
+    sub.add_parser("check-config", help="validate the configuration and exit")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings()
+        configure_logging("api", settings.app.log_level, settings.app.log_format)
+        if args.command == "serve":
+            settings.require("database", "redis", "s3", "auth", "api", "rules_client")
+            _serve(settings, args.workers, args.reload)
+        elif args.command in {"migrate", "downgrade"}:
+            from campaign_api.db.migrate import downgrade as run_downgrade
+            from campaign_api.db.migrate import upgrade
+
+            settings.require("database")
+            (upgrade if args.command == "migrate" else run_downgrade)(settings, args.revision)
+        else:
+            settings.require("database", "redis", "s3", "auth", "api", "rules_client")
+            print("configuration OK")
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Database schema (SQLAlchemy metadata) and migrations (Alembic)."""

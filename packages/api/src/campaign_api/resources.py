@@ -1,0 +1,52 @@
+"""Long-lived clients of one API process, created at start-up and closed at shutdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from campaign_api.rules_client import RulesEngineClient
+from campaign_api.storage import ObjectStorage
+from campaign_shared.settings import Settings
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    engine: AsyncEngine
+    redis: aioredis.Redis  # type: ignore[type-arg]
+    storage: ObjectStorage
+    rules: RulesEngineClient
+
+    @classmethod
+    def create(cls, settings: Settings, engine: AsyncEngine) -> Resources:
+        return cls(
+            settings=settings,
+            engine=engine,
+            redis=aioredis.Redis.from_url(settings.redis.url),
+            storage=ObjectStorage(settings.s3),
+            rules=RulesEngineClient(settings.rules_client),
+        )
+
+    async def check_database(self) -> None:
+        """PostgreSQL answers and has PostGIS (the API cannot store geometry without it)."""
+        async with self.engine.connect() as conn:
+            version = (await conn.execute(text("SELECT postgis_lib_version()"))).scalar_one()
+        if not version:
+            raise RuntimeError("PostGIS is not installed")
+
+    async def check_redis(self) -> None:
+        await self.redis.ping()
+
+    async def check_s3(self) -> None:
+        await self.storage.check_bucket()
+
+    async def check_rules_engine(self) -> None:
+        await self.rules.check_health(self.settings.api.health_timeout_ms / 1000)
+
+    async def close(self) -> None:
+        self.rules.close()
+        await self.redis.aclose()

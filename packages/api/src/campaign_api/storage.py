@@ -1,0 +1,41 @@
+"""Object storage (S3 API via the minio client, which is synchronous: every call runs in a thread)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import anyio.to_thread
+from minio import Minio
+
+from campaign_shared.settings import S3Settings
+
+
+def _client(endpoint: str, settings: S3Settings) -> Minio:
+    parts = urlsplit(endpoint)
+    return Minio(
+        parts.netloc,
+        access_key=settings.access_key,
+        secret_key=settings.secret_key,
+        secure=parts.scheme == "https",
+        region=settings.region,
+    )
+
+
+class ObjectStorage:
+    def __init__(self, settings: S3Settings) -> None:
+        self.settings = settings
+        self.bucket = settings.bucket
+        self.client = _client(settings.endpoint, settings)
+
+    async def check_bucket(self) -> None:
+        """Raises unless the bucket exists and our credentials can see it."""
+        exists = await anyio.to_thread.run_sync(self.client.bucket_exists, self.bucket)
+        if not exists:
+            raise RuntimeError(f"bucket {self.bucket!r} does not exist")
+
+    async def ensure_bucket(self) -> None:
+        def create() -> None:
+            if not self.client.bucket_exists(self.bucket):
+                self.client.make_bucket(self.bucket)
+
+        await anyio.to_thread.run_sync(create)

@@ -1,0 +1,44 @@
+"""Runs the scheduler: the SAQ worker plus HTTP health (Redis and API reachable) and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from loguru import logger
+
+from campaign_scheduler.worker import create_queue, create_worker
+from campaign_shared.ops_http import OpsServer, build_ops_app
+from campaign_shared.settings import Settings
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    cfg = settings.scheduler
+    queue = create_queue(settings.redis.effective_queue_url, cfg)
+    worker = create_worker(queue, cfg)
+    http_client = httpx.AsyncClient(timeout=cfg.api_request_timeout_ms / 1000)
+
+    async def redis_ok() -> None:
+        await queue.redis.ping()  # type: ignore[attr-defined]
+
+    async def api_ok() -> None:
+        response = await http_client.get(f"{cfg.api_base_url}/health/live")
+        response.raise_for_status()
+
+    http = OpsServer(build_ops_app({"redis": redis_ok, "api": api_ok}), cfg.host, cfg.port)
+    await queue.connect()
+    await http.start()
+    worker_task = asyncio.create_task(worker.start())
+    logger.info("scheduler worker on queue {!r}, HTTP on {}:{}", cfg.queue_name, cfg.host, cfg.port)
+    try:
+        done, _ = await asyncio.wait(
+            [worker_task, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
+        if worker_task in done:
+            worker_task.result()  # the worker died: surface why
+    finally:
+        await worker.stop()
+        await http.stop()
+        await http_client.aclose()
+        await queue.disconnect()
+        logger.info("scheduler stopped")
