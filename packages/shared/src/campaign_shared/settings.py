@@ -67,9 +67,9 @@ class _SecretFileSource(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for field_name, field in self.settings_cls.model_fields.items():
-            value, _key, _complex = self.get_field_value(field, field_name)
+            value, key, _complex = self.get_field_value(field, field_name)
             if value is not None:
-                values[field_name] = value
+                values[key] = value  # keyed like the env source (by alias), so this one wins
         return values
 
 
