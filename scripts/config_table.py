@@ -1,7 +1,7 @@
 """Print the README's configuration table from the settings objects (so the docs cannot drift).
 
-    uv run python scripts/config_table.py            # print the table
-    uv run python scripts/config_table.py --write    # replace it in README.md
+uv run python scripts/config_table.py            # print the table
+uv run python scripts/config_table.py --write    # replace it in README.md
 """
 
 from __future__ import annotations

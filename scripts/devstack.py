@@ -410,7 +410,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     def on_signal(signum: int, _frame: object) -> None:
         stop["now"] = True
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # explicit handlers: a shell that starts us in the background leaves SIGINT ignored
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     try:
         with running_stack(
             ports,
@@ -443,10 +445,10 @@ def cmd_up(args: argparse.Namespace) -> int:
                     )
                     return 1
                 time.sleep(0.5)
+            print("\nstopping everything this command started...", flush=True)
     except KeyboardInterrupt:
         pass
-    finally:
-        print("\nstopping...", flush=True)
+    print("stopped.", flush=True)
     return 0
 
 

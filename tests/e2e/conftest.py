@@ -1,4 +1,8 @@
-"""Browser fixtures: Playwright driving the machine's Chromium (never a downloaded browser build)."""
+"""Browser fixtures: Playwright driving the machine's Chromium (never a downloaded browser build).
+
+Module-scoped: the sync Playwright API keeps an event loop running while open, which would clash
+with the async tests that run after the browser tests.
+"""
 
 from __future__ import annotations
 
@@ -30,13 +34,13 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser = playwright_instance.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
     yield browser

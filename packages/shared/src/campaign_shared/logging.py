@@ -7,6 +7,7 @@ line has the same shape, and each line carries the current request id from a con
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import sys
@@ -36,9 +37,9 @@ class InterceptHandler(logging.Handler):
             level: str | int = logger.level(record.levelname).name
         except ValueError:
             level = record.levelno
-        frame, depth = logging.currentframe(), 2
-        while frame is not None and frame.f_code.co_filename == logging.__file__:
-            frame = frame.f_back  # type: ignore[assignment]
+        frame, depth = inspect.currentframe(), 0
+        while frame is not None and (depth == 0 or frame.f_code.co_filename == logging.__file__):
+            frame = frame.f_back
             depth += 1
         logger.opt(depth=depth, exception=record.exc_info).log(level, record.getMessage())
 
@@ -85,4 +86,5 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "console") -
         std.handlers = [InterceptHandler()]
         std.propagate = False
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logger.debug("logging configured at {} ({}) {}", level, fmt, datetime.now(UTC).isoformat())
