@@ -34,6 +34,7 @@ class EntityType(StrEnum):
     EFFECT = "EFFECT"
     LINK = "LINK"
     STATE_VARIABLE = "STATE_VARIABLE"
+    SECRET = "SECRET"
 
 
 class CampaignEventKind(StrEnum):

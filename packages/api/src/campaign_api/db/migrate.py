@@ -32,3 +32,8 @@ def downgrade(settings: Settings, revision: str) -> None:
 def check(settings: Settings) -> None:
     """Raise if the models and the migrations differ (`alembic check`)."""
     command.check(alembic_config(settings))
+
+
+def revision(settings: Settings, message: str) -> None:
+    """Autogenerate a migration from the models (development only)."""
+    command.revision(alembic_config(settings), message=message, autogenerate=True)

@@ -8,6 +8,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine, pool
 
+import campaign_api.db.models  # noqa: F401 - registers every table
 from campaign_api.db.base import EXTENSION_TABLES, metadata
 
 config = context.config

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}

@@ -1,0 +1,46 @@
+"""All tables. Importing this package registers every model on the shared metadata (Alembic needs that)."""
+
+from campaign_api.db.models.accounts import User
+from campaign_api.db.models.campaigns import Branch, Campaign, Membership, World
+from campaign_api.db.models.content import (
+    Character,
+    Encounter,
+    Event,
+    Kingdom,
+    Link,
+    Location,
+    Party,
+    Settlement,
+    Structure,
+)
+from campaign_api.db.models.records import AuditEntry, EffectExecution, MergeRecord, Upload
+from campaign_api.db.models.rules import Condition, Effect, Secret, StateVariable
+from campaign_api.db.models.versioning import EntityHead, EntityRecord, VersionedRow
+
+__all__ = [
+    "AuditEntry",
+    "Branch",
+    "Campaign",
+    "Character",
+    "Condition",
+    "Effect",
+    "EffectExecution",
+    "Encounter",
+    "EntityHead",
+    "EntityRecord",
+    "Event",
+    "Kingdom",
+    "Link",
+    "Location",
+    "Membership",
+    "MergeRecord",
+    "Party",
+    "Secret",
+    "Settlement",
+    "StateVariable",
+    "Structure",
+    "Upload",
+    "User",
+    "VersionedRow",
+    "World",
+]
