@@ -96,7 +96,7 @@ def test_database_password_file_goes_into_the_url(monkeypatch: pytest.MonkeyPatc
 def test_production_refuses_default_and_short_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
     with pytest.raises(SettingsError) as err:
-        Settings().require("auth", "s3")
+        Settings().require("auth", "service_token", "s3")
     message = str(err.value)
     assert "JWT_SECRET" in message and "SCHEDULER_API_TOKEN" in message and "S3_ACCESS_KEY" in message
     monkeypatch.setenv("JWT_SECRET", "short")
@@ -110,7 +110,7 @@ def test_production_accepts_strong_secrets(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("SCHEDULER_API_TOKEN", STRONG + "x")
     monkeypatch.setenv("S3_ACCESS_KEY", "campaign")
     monkeypatch.setenv("S3_SECRET_KEY", STRONG)
-    settings = Settings().require("auth", "s3")
+    settings = Settings().require("auth", "service_token", "s3")
     assert settings.auth.jwt_secret != DEV_JWT_SECRET
 
 
@@ -180,3 +180,16 @@ def test_every_deployment_variable_has_a_field() -> None:
         "S3_SECRET_KEY",
     }
     assert spec <= names, spec - names
+
+
+def test_cors_origins_accept_a_comma_list_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", "http://a.test, http://b.test")
+    assert Settings().api.cors_origins == ["http://a.test", "http://b.test"]
+    monkeypatch.setenv("CORS_ORIGINS", "")
+    assert Settings().api.cors_origins == []
+
+
+def test_scheduler_does_not_need_the_jwt_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SCHEDULER_API_TOKEN", STRONG)
+    Settings().require("redis", "service_token", "scheduler")

@@ -9,5 +9,5 @@ from campaign_shared.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
-    settings = (settings or get_settings()).require("database", "redis", "s3", "auth", "api", "rules_client")
+    settings = (settings or get_settings()).require("database", "redis", "s3", "auth", "service_token", "api", "rules_client")
     return Litestar(plugins=[CampaignPlugin(settings)], openapi_config=None)

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings()
         configure_logging("api", settings.app.log_level, settings.app.log_format)
         if args.command == "serve":
-            settings.require("database", "redis", "s3", "auth", "api", "rules_client")
+            settings.require("database", "redis", "s3", "auth", "service_token", "api", "rules_client")
             _serve(settings, args.workers, args.reload)
         elif args.command in {"migrate", "downgrade"}:
             from campaign_api.db.migrate import downgrade as run_downgrade
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
             settings.require("database")
             (upgrade if args.command == "migrate" else run_downgrade)(settings, args.revision)
         else:
-            settings.require("database", "redis", "s3", "auth", "api", "rules_client")
+            settings.require("database", "redis", "s3", "auth", "service_token", "api", "rules_client")
             print("configuration OK")
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

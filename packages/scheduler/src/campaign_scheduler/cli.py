@@ -12,7 +12,7 @@ from campaign_shared.settings import Settings
 
 def main() -> None:
     async def run(stop: asyncio.Event) -> None:
-        settings = Settings().require("redis", "auth", "scheduler")
+        settings = Settings().require("redis", "service_token", "scheduler")
         configure_logging("scheduler", settings.app.log_level, settings.app.log_format)
         await serve(settings, stop)
 

@@ -12,12 +12,12 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_FILES = (".env", ".env.local")
 MIN_SECRET_LENGTH = 32
@@ -284,6 +284,15 @@ class AuthSettings(_Base):
         validation_alias=AliasChoices("JWT_REFRESH_TTL_SECONDS"),
         description="refresh token lifetime",
     )
+    def problems(self, env: Environment) -> list[str]:
+        if env is not Environment.PRODUCTION:
+            return []
+        return _weak_secret("JWT_SECRET", self.jwt_secret, DEV_JWT_SECRET)
+
+
+class ServiceTokenSettings(_Base):
+    """The scheduler's service credential: the scheduler sends it, the API accepts it."""
+
     scheduler_api_token: str = _secret(
         DEV_SCHEDULER_TOKEN, "SCHEDULER_API_TOKEN", description="service credential of the scheduler"
     )
@@ -291,9 +300,7 @@ class AuthSettings(_Base):
     def problems(self, env: Environment) -> list[str]:
         if env is not Environment.PRODUCTION:
             return []
-        return _weak_secret("JWT_SECRET", self.jwt_secret, DEV_JWT_SECRET) + _weak_secret(
-            "SCHEDULER_API_TOKEN", self.scheduler_api_token, DEV_SCHEDULER_TOKEN
-        )
+        return _weak_secret("SCHEDULER_API_TOKEN", self.scheduler_api_token, DEV_SCHEDULER_TOKEN)
 
 
 class ApiSettings(_Base):
@@ -323,7 +330,7 @@ class ApiSettings(_Base):
         validation_alias=AliasChoices("API_MAX_BODY_BYTES"),
         description="largest accepted request body",
     )
-    cors_origins: list[str] = Field(
+    cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=AliasChoices("CORS_ORIGINS"),
         description="comma-separated origins allowed to call the API from a browser",
@@ -514,6 +521,7 @@ class Settings:
         "redis": RedisSettings,
         "s3": S3Settings,
         "auth": AuthSettings,
+        "service_token": ServiceTokenSettings,
         "api": ApiSettings,
         "rules_client": RulesEngineClientSettings,
         "rules_engine": RulesEngineSettings,
@@ -547,6 +555,10 @@ class Settings:
     @property
     def auth(self) -> AuthSettings:
         return self._get("auth")  # type: ignore[no-any-return]
+
+    @property
+    def service_token(self) -> ServiceTokenSettings:
+        return self._get("service_token")  # type: ignore[no-any-return]
 
     @property
     def api(self) -> ApiSettings:

@@ -4,11 +4,30 @@
 # This file has been @generated
 
 __all__ = (
+    "CacheStats",
+    "Cycle",
+    "DanglingReference",
+    "DependencyGraph",
+    "Edge",
+    "EdgeKind",
+    "EvaluateConditionRequest",
+    "EvaluateConditionsRequest",
+    "EvaluateConditionsResponse",
     "EvaluateExpressionRequest",
     "EvaluationError",
     "EvaluationResult",
+    "GetCacheStatsRequest",
+    "GetEvaluationOrderRequest",
+    "GetEvaluationOrderResponse",
+    "InvalidEdge",
+    "InvalidateCacheRequest",
+    "InvalidateCacheResponse",
+    "NodeKind",
+    "NodeRef",
     "RulesEngineBase",
     "RulesEngineStub",
+    "ValidateDependenciesRequest",
+    "ValidateDependenciesResponse",
 )
 
 from dataclasses import dataclass
@@ -27,6 +46,268 @@ if TYPE_CHECKING:
 
 _COMPILER_VERSION = "0.10.1"
 betterproto2.check_compiler_version(_COMPILER_VERSION)
+
+
+class EdgeKind(betterproto2.Enum):
+    """
+    Edge kinds. The edge's data flow (what a change invalidates) follows source -> target, except for
+    READS, whose source depends on its target.
+    """
+
+    UNSPECIFIED = 0
+
+    READS = 1
+    """
+    condition -> what it reads (variable, entity field, event, ...)
+    """
+
+    WRITES = 2
+    """
+    effect -> what it patches
+    """
+
+    PREREQUISITE = 3
+    """
+    prerequisite -> the event/encounter that requires it
+    """
+
+    TRIGGERS = 4
+    """
+    trigger -> what it triggers (event -> effect, event -> event)
+    """
+
+    DECIDES = 5
+    """
+    condition -> the event/encounter/entity field it decides or computes
+    """
+
+    @classmethod
+    def betterproto_value_to_renamed_proto_names(cls) -> dict[int, str]:
+        return {
+            0: "EDGE_KIND_UNSPECIFIED",
+            1: "EDGE_KIND_READS",
+            2: "EDGE_KIND_WRITES",
+            3: "EDGE_KIND_PREREQUISITE",
+            4: "EDGE_KIND_TRIGGERS",
+            5: "EDGE_KIND_DECIDES",
+        }
+
+    @classmethod
+    def betterproto_renamed_proto_names_to_value(cls) -> dict[str, int]:
+        return {
+            "EDGE_KIND_UNSPECIFIED": 0,
+            "EDGE_KIND_READS": 1,
+            "EDGE_KIND_WRITES": 2,
+            "EDGE_KIND_PREREQUISITE": 3,
+            "EDGE_KIND_TRIGGERS": 4,
+            "EDGE_KIND_DECIDES": 5,
+        }
+
+
+class NodeKind(betterproto2.Enum):
+    """
+    What a dependency-graph node stands for.
+    """
+
+    UNSPECIFIED = 0
+
+    VARIABLE = 1
+    """
+    a state variable or campaign flag
+    """
+
+    ENTITY_FIELD = 2
+    """
+    one field of an entity; id "SETTLEMENT:<entity id>.level"
+    """
+
+    CONDITION = 3
+
+    EFFECT = 4
+
+    EVENT = 5
+
+    ENCOUNTER = 6
+
+    @classmethod
+    def betterproto_value_to_renamed_proto_names(cls) -> dict[int, str]:
+        return {
+            0: "NODE_KIND_UNSPECIFIED",
+            1: "NODE_KIND_VARIABLE",
+            2: "NODE_KIND_ENTITY_FIELD",
+            3: "NODE_KIND_CONDITION",
+            4: "NODE_KIND_EFFECT",
+            5: "NODE_KIND_EVENT",
+            6: "NODE_KIND_ENCOUNTER",
+        }
+
+    @classmethod
+    def betterproto_renamed_proto_names_to_value(cls) -> dict[str, int]:
+        return {
+            "NODE_KIND_UNSPECIFIED": 0,
+            "NODE_KIND_VARIABLE": 1,
+            "NODE_KIND_ENTITY_FIELD": 2,
+            "NODE_KIND_CONDITION": 3,
+            "NODE_KIND_EFFECT": 4,
+            "NODE_KIND_EVENT": 5,
+            "NODE_KIND_ENCOUNTER": 6,
+        }
+
+
+@dataclass(eq=False, repr=False)
+class CacheStats(betterproto2.Message):
+    hits: "int" = betterproto2.field(1, betterproto2.TYPE_INT64)
+
+    misses: "int" = betterproto2.field(2, betterproto2.TYPE_INT64)
+
+    evictions: "int" = betterproto2.field(3, betterproto2.TYPE_INT64)
+    """
+    dropped by the LRU bound
+    """
+
+    expirations: "int" = betterproto2.field(4, betterproto2.TYPE_INT64)
+    """
+    dropped after their TTL
+    """
+
+    invalidated: "int" = betterproto2.field(5, betterproto2.TYPE_INT64)
+    """
+    dropped by invalidation (RPC or pub/sub)
+    """
+
+    size: "int" = betterproto2.field(6, betterproto2.TYPE_INT64)
+
+    max_keys: "int" = betterproto2.field(7, betterproto2.TYPE_INT64)
+
+    ttl_seconds: "int" = betterproto2.field(8, betterproto2.TYPE_INT64)
+
+
+default_message_pool.register_message("campaign.rules.v1", "CacheStats", CacheStats)
+
+
+@dataclass(eq=False, repr=False)
+class Cycle(betterproto2.Message):
+    """
+    One strongly connected set of nodes: `members` in order of declaration, `path` one closed walk
+    through them (first node repeated at the end), e.g. A -> B -> A.
+    """
+
+    members: "list[NodeRef]" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, repeated=True)
+
+    path: "list[NodeRef]" = betterproto2.field(2, betterproto2.TYPE_MESSAGE, repeated=True)
+
+
+default_message_pool.register_message("campaign.rules.v1", "Cycle", Cycle)
+
+
+@dataclass(eq=False, repr=False)
+class DanglingReference(betterproto2.Message):
+    edge: "Edge | None" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, optional=True)
+
+    missing: "NodeRef | None" = betterproto2.field(2, betterproto2.TYPE_MESSAGE, optional=True)
+    """
+    the endpoint that is not a declared node
+    """
+
+
+default_message_pool.register_message("campaign.rules.v1", "DanglingReference", DanglingReference)
+
+
+@dataclass(eq=False, repr=False)
+class DependencyGraph(betterproto2.Message):
+    """
+    A dependency graph of one (campaign, branch), sent inline.
+    """
+
+    nodes: "list[NodeRef]" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, repeated=True)
+
+    edges: "list[Edge]" = betterproto2.field(2, betterproto2.TYPE_MESSAGE, repeated=True)
+
+
+default_message_pool.register_message("campaign.rules.v1", "DependencyGraph", DependencyGraph)
+
+
+@dataclass(eq=False, repr=False)
+class Edge(betterproto2.Message):
+    source: "NodeRef | None" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, optional=True)
+
+    target: "NodeRef | None" = betterproto2.field(2, betterproto2.TYPE_MESSAGE, optional=True)
+
+    kind: "EdgeKind" = betterproto2.field(3, betterproto2.TYPE_ENUM, default_factory=lambda: EdgeKind(0))
+
+
+default_message_pool.register_message("campaign.rules.v1", "Edge", Edge)
+
+
+@dataclass(eq=False, repr=False)
+class EvaluateConditionRequest(betterproto2.Message):
+    campaign_id: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+    """
+    required
+    """
+
+    branch_id: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+    """
+    the branch whose facts were read
+    """
+
+    condition_id: "str" = betterproto2.field(3, betterproto2.TYPE_STRING)
+    """
+    required
+    """
+
+    expression_json: "str" = betterproto2.field(4, betterproto2.TYPE_STRING)
+    """
+    the condition's JSON Logic rule
+    """
+
+    context_json: "str" = betterproto2.field(5, betterproto2.TYPE_STRING)
+    """
+    the facts the caller's context builder fetched; empty means null
+    """
+
+    explain: "bool" = betterproto2.field(6, betterproto2.TYPE_BOOL)
+    """
+    return a trace (always evaluates; the value is still cached)
+    """
+
+    bypass_cache: "bool" = betterproto2.field(7, betterproto2.TYPE_BOOL)
+    """
+    evaluate even if a cached result exists (the result is stored)
+    """
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "EvaluateConditionRequest", EvaluateConditionRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class EvaluateConditionsRequest(betterproto2.Message):
+    conditions: "list[EvaluateConditionRequest]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
+    """
+    at most 10 000
+    """
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "EvaluateConditionsRequest", EvaluateConditionsRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class EvaluateConditionsResponse(betterproto2.Message):
+    results: "list[EvaluationResult]" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, repeated=True)
+    """
+    one per request item, same order
+    """
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "EvaluateConditionsResponse", EvaluateConditionsResponse
+)
 
 
 @dataclass(eq=False, repr=False)
@@ -56,7 +337,7 @@ default_message_pool.register_message(
 class EvaluationError(betterproto2.Message):
     type: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
     """
-    stable error type, e.g. "Invalid Arguments", "NaN", "INVALID_JSON"
+    stable error type, e.g. "Invalid Arguments", "NaN", "INVALID_JSON", "INVALID_REQUEST"
     """
 
     message: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
@@ -85,11 +366,175 @@ class EvaluationResult(betterproto2.Message):
     """
 
     cached: "bool" = betterproto2.field(5, betterproto2.TYPE_BOOL)
+    """
+    answered from the result cache
+    """
 
     duration_us: "int" = betterproto2.field(6, betterproto2.TYPE_INT64)
+    """
+    time spent in the engine (lookup or evaluation), without transport
+    """
+
+    condition_id: "str" = betterproto2.field(7, betterproto2.TYPE_STRING)
+    """
+    echoes the request's condition (EvaluateCondition/EvaluateConditions)
+    """
 
 
 default_message_pool.register_message("campaign.rules.v1", "EvaluationResult", EvaluationResult)
+
+
+@dataclass(eq=False, repr=False)
+class GetCacheStatsRequest(betterproto2.Message):
+    pass
+
+
+default_message_pool.register_message("campaign.rules.v1", "GetCacheStatsRequest", GetCacheStatsRequest)
+
+
+@dataclass(eq=False, repr=False)
+class GetEvaluationOrderRequest(betterproto2.Message):
+    campaign_id: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+    """
+    required
+    """
+
+    branch_id: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+
+    graph: "DependencyGraph | None" = betterproto2.field(3, betterproto2.TYPE_MESSAGE, optional=True)
+    """
+    The graph. When absent, the graph retained for (campaign, branch) by an earlier `retain` is used
+    (NOT_FOUND if there is none).
+    """
+
+    nodes: "list[NodeRef]" = betterproto2.field(4, betterproto2.TYPE_MESSAGE, repeated=True)
+    """
+    order only these nodes (empty: every declared node)
+    """
+
+    retain: "bool" = betterproto2.field(5, betterproto2.TYPE_BOOL)
+    """
+    keep `graph` for (campaign, branch): dirty flags, targeted invalidation
+    """
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "GetEvaluationOrderRequest", GetEvaluationOrderRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class GetEvaluationOrderResponse(betterproto2.Message):
+    order: "list[NodeRef]" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, repeated=True)
+    """
+    every node after all it depends on; members of cycles are left out
+    """
+
+    cycles: "list[Cycle]" = betterproto2.field(2, betterproto2.TYPE_MESSAGE, repeated=True)
+
+    dirty: "list[NodeRef]" = betterproto2.field(3, betterproto2.TYPE_MESSAGE, repeated=True)
+    """
+    the ordered nodes marked dirty since last evaluated (retained graphs)
+    """
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "GetEvaluationOrderResponse", GetEvaluationOrderResponse
+)
+
+
+@dataclass(eq=False, repr=False)
+class InvalidateCacheRequest(betterproto2.Message):
+    campaign_id: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+    """
+    required
+    """
+
+    branch_id: "str | None" = betterproto2.field(2, betterproto2.TYPE_STRING, optional=True)
+    """
+    absent: every branch of the campaign
+    """
+
+    condition_ids: "list[str]" = betterproto2.field(3, betterproto2.TYPE_STRING, repeated=True)
+    """
+    empty: every condition (needs branch_id to narrow)
+    """
+
+
+default_message_pool.register_message("campaign.rules.v1", "InvalidateCacheRequest", InvalidateCacheRequest)
+
+
+@dataclass(eq=False, repr=False)
+class InvalidateCacheResponse(betterproto2.Message):
+    dropped: "int" = betterproto2.field(1, betterproto2.TYPE_INT64)
+    """
+    cached results removed
+    """
+
+
+default_message_pool.register_message("campaign.rules.v1", "InvalidateCacheResponse", InvalidateCacheResponse)
+
+
+@dataclass(eq=False, repr=False)
+class InvalidEdge(betterproto2.Message):
+    edge: "Edge | None" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, optional=True)
+
+    reason: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+    """
+    e.g. "READS must start at a CONDITION"
+    """
+
+
+default_message_pool.register_message("campaign.rules.v1", "InvalidEdge", InvalidEdge)
+
+
+@dataclass(eq=False, repr=False)
+class NodeRef(betterproto2.Message):
+    kind: "NodeKind" = betterproto2.field(1, betterproto2.TYPE_ENUM, default_factory=lambda: NodeKind(0))
+
+    id: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+
+
+default_message_pool.register_message("campaign.rules.v1", "NodeRef", NodeRef)
+
+
+@dataclass(eq=False, repr=False)
+class ValidateDependenciesRequest(betterproto2.Message):
+    campaign_id: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+    """
+    required
+    """
+
+    branch_id: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+
+    graph: "DependencyGraph | None" = betterproto2.field(3, betterproto2.TYPE_MESSAGE, optional=True)
+    """
+    absent: the retained graph of (campaign, branch)
+    """
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "ValidateDependenciesRequest", ValidateDependenciesRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class ValidateDependenciesResponse(betterproto2.Message):
+    ok: "bool" = betterproto2.field(1, betterproto2.TYPE_BOOL)
+    """
+    no cycles, no dangling references, no invalid edges
+    """
+
+    cycles: "list[Cycle]" = betterproto2.field(2, betterproto2.TYPE_MESSAGE, repeated=True)
+
+    dangling: "list[DanglingReference]" = betterproto2.field(3, betterproto2.TYPE_MESSAGE, repeated=True)
+
+    invalid_edges: "list[InvalidEdge]" = betterproto2.field(4, betterproto2.TYPE_MESSAGE, repeated=True)
+
+
+default_message_pool.register_message(
+    "campaign.rules.v1", "ValidateDependenciesResponse", ValidateDependenciesResponse
+)
 
 
 class RulesEngineStub(betterproto2_grpclib.ServiceStub):
@@ -102,7 +547,7 @@ class RulesEngineStub(betterproto2_grpclib.ServiceStub):
         metadata: "MetadataLike | None" = None,
     ) -> "EvaluationResult":
         """
-        Evaluate an inline JSON Logic expression against inline data (no database facts).
+        Evaluate an inline JSON Logic expression against inline data (no database facts, no cache).
         """
 
         return await self._unary_unary(
@@ -114,11 +559,186 @@ class RulesEngineStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
+    async def evaluate_condition(
+        self,
+        message: "EvaluateConditionRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "EvaluationResult":
+        """
+        Evaluate one condition against the facts its caller fetched; results are cached.
+        """
+
+        return await self._unary_unary(
+            "/campaign.rules.v1.RulesEngine/EvaluateCondition",
+            message,
+            EvaluationResult,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def evaluate_conditions(
+        self,
+        message: "EvaluateConditionsRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "EvaluateConditionsResponse":
+        """
+        Evaluate many conditions in one call; results come back in request order.
+        """
+
+        return await self._unary_unary(
+            "/campaign.rules.v1.RulesEngine/EvaluateConditions",
+            message,
+            EvaluateConditionsResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def get_evaluation_order(
+        self,
+        message: "GetEvaluationOrderRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "GetEvaluationOrderResponse":
+        """
+        Topological evaluation order of a (campaign, branch) dependency graph, with its cycles.
+        """
+
+        return await self._unary_unary(
+            "/campaign.rules.v1.RulesEngine/GetEvaluationOrder",
+            message,
+            GetEvaluationOrderResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def validate_dependencies(
+        self,
+        message: "ValidateDependenciesRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "ValidateDependenciesResponse":
+        """
+        Cycles and dangling references of a dependency graph.
+        """
+
+        return await self._unary_unary(
+            "/campaign.rules.v1.RulesEngine/ValidateDependencies",
+            message,
+            ValidateDependenciesResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def invalidate_cache(
+        self,
+        message: "InvalidateCacheRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "InvalidateCacheResponse":
+        """
+        Drop cached results of a campaign, a branch, or some conditions of a branch.
+        """
+
+        return await self._unary_unary(
+            "/campaign.rules.v1.RulesEngine/InvalidateCache",
+            message,
+            InvalidateCacheResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def get_cache_stats(
+        self,
+        message: "GetCacheStatsRequest | None" = None,
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "CacheStats":
+        """
+        Counters and size of the result cache.
+        """
+
+        if message is None:
+            message = GetCacheStatsRequest()
+
+        return await self._unary_unary(
+            "/campaign.rules.v1.RulesEngine/GetCacheStats",
+            message,
+            CacheStats,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
 
 class RulesEngineBase(betterproto2_grpclib.ServiceBase):
     async def evaluate_expression(self, message: "EvaluateExpressionRequest") -> "EvaluationResult":
         """
-        Evaluate an inline JSON Logic expression against inline data (no database facts).
+        Evaluate an inline JSON Logic expression against inline data (no database facts, no cache).
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def evaluate_condition(self, message: "EvaluateConditionRequest") -> "EvaluationResult":
+        """
+        Evaluate one condition against the facts its caller fetched; results are cached.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def evaluate_conditions(self, message: "EvaluateConditionsRequest") -> "EvaluateConditionsResponse":
+        """
+        Evaluate many conditions in one call; results come back in request order.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def get_evaluation_order(
+        self, message: "GetEvaluationOrderRequest"
+    ) -> "GetEvaluationOrderResponse":
+        """
+        Topological evaluation order of a (campaign, branch) dependency graph, with its cycles.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def validate_dependencies(
+        self, message: "ValidateDependenciesRequest"
+    ) -> "ValidateDependenciesResponse":
+        """
+        Cycles and dangling references of a dependency graph.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def invalidate_cache(self, message: "InvalidateCacheRequest") -> "InvalidateCacheResponse":
+        """
+        Drop cached results of a campaign, a branch, or some conditions of a branch.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def get_cache_stats(self, message: "GetCacheStatsRequest") -> "CacheStats":
+        """
+        Counters and size of the result cache.
         """
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
@@ -131,6 +751,54 @@ class RulesEngineBase(betterproto2_grpclib.ServiceBase):
         response = await self.evaluate_expression(request)
         await stream.send_message(response)
 
+    async def __rpc_evaluate_condition(
+        self, stream: "grpclib.server.Stream[EvaluateConditionRequest, EvaluationResult]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.evaluate_condition(request)
+        await stream.send_message(response)
+
+    async def __rpc_evaluate_conditions(
+        self, stream: "grpclib.server.Stream[EvaluateConditionsRequest, EvaluateConditionsResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.evaluate_conditions(request)
+        await stream.send_message(response)
+
+    async def __rpc_get_evaluation_order(
+        self, stream: "grpclib.server.Stream[GetEvaluationOrderRequest, GetEvaluationOrderResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.get_evaluation_order(request)
+        await stream.send_message(response)
+
+    async def __rpc_validate_dependencies(
+        self, stream: "grpclib.server.Stream[ValidateDependenciesRequest, ValidateDependenciesResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.validate_dependencies(request)
+        await stream.send_message(response)
+
+    async def __rpc_invalidate_cache(
+        self, stream: "grpclib.server.Stream[InvalidateCacheRequest, InvalidateCacheResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.invalidate_cache(request)
+        await stream.send_message(response)
+
+    async def __rpc_get_cache_stats(
+        self, stream: "grpclib.server.Stream[GetCacheStatsRequest, CacheStats]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.get_cache_stats(request)
+        await stream.send_message(response)
+
     def __mapping__(self) -> "dict[str, grpclib.const.Handler]":
         return {
             "/campaign.rules.v1.RulesEngine/EvaluateExpression": grpclib.const.Handler(
@@ -138,5 +806,41 @@ class RulesEngineBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 EvaluateExpressionRequest,
                 EvaluationResult,
+            ),
+            "/campaign.rules.v1.RulesEngine/EvaluateCondition": grpclib.const.Handler(
+                self.__rpc_evaluate_condition,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                EvaluateConditionRequest,
+                EvaluationResult,
+            ),
+            "/campaign.rules.v1.RulesEngine/EvaluateConditions": grpclib.const.Handler(
+                self.__rpc_evaluate_conditions,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                EvaluateConditionsRequest,
+                EvaluateConditionsResponse,
+            ),
+            "/campaign.rules.v1.RulesEngine/GetEvaluationOrder": grpclib.const.Handler(
+                self.__rpc_get_evaluation_order,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                GetEvaluationOrderRequest,
+                GetEvaluationOrderResponse,
+            ),
+            "/campaign.rules.v1.RulesEngine/ValidateDependencies": grpclib.const.Handler(
+                self.__rpc_validate_dependencies,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                ValidateDependenciesRequest,
+                ValidateDependenciesResponse,
+            ),
+            "/campaign.rules.v1.RulesEngine/InvalidateCache": grpclib.const.Handler(
+                self.__rpc_invalidate_cache,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                InvalidateCacheRequest,
+                InvalidateCacheResponse,
+            ),
+            "/campaign.rules.v1.RulesEngine/GetCacheStats": grpclib.const.Handler(
+                self.__rpc_get_cache_stats,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                GetCacheStatsRequest,
+                CacheStats,
             ),
         }

@@ -1,0 +1,63 @@
+# syntax=docker/dockerfile:1.7
+# Campaign Manager API: Litestar + Strawberry GraphQL (HTTP and WebSocket), REST auth, health, metrics.
+#
+#   docker build -f docker/api.Dockerfile -t campaign:api .          (context = repository root)
+#
+# Stages
+#   builder     uv installs the locked third-party dependencies first (cached until uv.lock or a
+#               pyproject.toml changes), then the workspace packages as real wheels (--no-editable).
+#               docker-compose.dev.yml runs this stage (`target: builder`) with the sources mounted.
+#   production  the same Python base, only /app/.venv, tini as PID 1, non-root user `campaign` (uid 1001).
+#
+# The same image runs the one-shot migration (`campaign-api migrate`) and `campaign-api check-config`.
+
+FROM ghcr.io/astral-sh/uv:0.13.9 AS uv
+
+FROM python:3.12.11-slim-bookworm AS builder
+COPY --from=uv /uv /uvx /bin/
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=python3.12 \
+    UV_PROJECT_ENVIRONMENT=/app/.venv
+WORKDIR /app
+
+# 1. Dependencies only: the lock and every workspace member's pyproject.toml (uv needs the whole workspace).
+COPY pyproject.toml uv.lock ./
+COPY packages/shared/pyproject.toml packages/shared/pyproject.toml
+COPY packages/api/pyproject.toml packages/api/pyproject.toml
+COPY packages/rules_engine/pyproject.toml packages/rules_engine/pyproject.toml
+COPY packages/scheduler/pyproject.toml packages/scheduler/pyproject.toml
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-workspace --package campaign-api
+
+# 2. Our code: campaign-shared and campaign-api installed as wheels into /app/.venv.
+COPY packages/shared/src packages/shared/src
+COPY packages/api/src packages/api/src
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-editable --package campaign-api
+
+FROM python:3.12.11-slim-bookworm AS production
+# tini reaps zombies and forwards SIGTERM so uvicorn shuts down gracefully.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tini=0.19.0-1+b3 \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 1001 campaign \
+    && useradd --system --uid 1001 --gid campaign --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin campaign
+WORKDIR /app
+COPY --from=builder --chown=campaign:campaign /app/.venv /app/.venv
+ENV PATH="/app/.venv/bin:${PATH}" \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    APP_ENV=production \
+    LOG_FORMAT=json \
+    API_HOST=0.0.0.0 \
+    API_PORT=3000
+USER 1001:1001
+EXPOSE 3000
+# /health is readiness (database, Redis, S3 bucket, rules engine): 200 or 503.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, sys, urllib.request as u; port = os.environ.get('API_PORT', '3000'); sys.exit(0 if u.urlopen(f'http://127.0.0.1:{port}/health', timeout=4).status == 200 else 1)"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["campaign-api", "serve"]
