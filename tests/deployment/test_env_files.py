@@ -16,7 +16,17 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / ".env.example"
 ENV_LOCAL_EXAMPLE = ROOT / ".env.local.example"
 DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
-ALL_CONCERNS = ["database", "redis", "s3", "auth", "service_token", "api", "rules_client", "rules_engine", "scheduler"]
+ALL_CONCERNS = [
+    "database",
+    "redis",
+    "s3",
+    "auth",
+    "service_token",
+    "api",
+    "rules_client",
+    "rules_engine",
+    "scheduler",
+]
 
 PROBE = """
 import json, os, sys

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from campaign_api import REQUIRED_CONCERNS
 from campaign_api.plugin import CampaignPlugin
 from campaign_shared.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
-    settings = (settings or get_settings()).require("database", "redis", "s3", "auth", "service_token", "api", "rules_client")
+    settings = (settings or get_settings()).require(*REQUIRED_CONCERNS)
     return Litestar(plugins=[CampaignPlugin(settings)], openapi_config=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from campaign_api import REQUIRED_CONCERNS
 from campaign_shared.logging import configure_logging
 from campaign_shared.settings import Settings, SettingsError
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings()
         configure_logging("api", settings.app.log_level, settings.app.log_format)
         if args.command == "serve":
-            settings.require("database", "redis", "s3", "auth", "service_token", "api", "rules_client")
+            settings.require(*REQUIRED_CONCERNS)
             _serve(settings, args.workers, args.reload)
         elif args.command in {"migrate", "downgrade"}:
             from campaign_api.db.migrate import downgrade as run_downgrade
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
             settings.require("database")
             (upgrade if args.command == "migrate" else run_downgrade)(settings, args.revision)
         else:
-            settings.require("database", "redis", "s3", "auth", "service_token", "api", "rules_client")
+            settings.require(*REQUIRED_CONCERNS)
             print("configuration OK")
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

@@ -23,7 +23,9 @@ DELETED = "deleted"
 @dataclass
 class Reference:
     parent: dict[int, tuple[int | None, int]] = field(default_factory=lambda: {0: (None, 0)})
-    edits: dict[int, list[tuple[int, int, Any]]] = field(default_factory=lambda: {0: []})  # (time, seq, value)
+    edits: dict[int, list[tuple[int, int, Any]]] = field(
+        default_factory=lambda: {0: []}
+    )  # (time, seq, value)
     seq: int = 0
 
     def read(self, branch: int, t: int) -> Any:
@@ -81,8 +83,14 @@ async def test_reads_match_the_reference_model(uow: Any, operations: list[tuple[
             current = ref.read(index, t)
             try:
                 if kind == "set":
-                    await svc.update(T.SETTLEMENT, entity.entity_id, branch_ids[index], {"population": op[3]},
-                                     expected_version=None, at=t)
+                    await svc.update(
+                        T.SETTLEMENT,
+                        entity.entity_id,
+                        branch_ids[index],
+                        {"population": op[3]},
+                        expected_version=None,
+                        at=t,
+                    )
                     assert current not in (None, DELETED)
                     ref.edit(index, t, op[3])
                 elif kind == "delete":

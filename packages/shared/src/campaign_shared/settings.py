@@ -284,6 +284,7 @@ class AuthSettings(_Base):
         validation_alias=AliasChoices("JWT_REFRESH_TTL_SECONDS"),
         description="refresh token lifetime",
     )
+
     def problems(self, env: Environment) -> list[str]:
         if env is not Environment.PRODUCTION:
             return []
