@@ -37,6 +37,10 @@ proto-check: ## fail if the generated gRPC code is stale
 	  --python_betterproto2_opt=client_generation=async,server_generation=async $(PROTO_FILES) >/dev/null && \
 	diff -r -q $$tmp $(PROTO_OUT) || { echo "generated gRPC code is stale: run 'make proto'"; exit 1; }
 
+.PHONY: schema
+schema: ## export the GraphQL SDL to schema.graphql
+	$(RUN) python scripts/export_schema.py
+
 .PHONY: lint
 lint: ## ruff (lint + format check), mypy, lock and generated-code checks
 	$(UV) lock --check
@@ -44,6 +48,7 @@ lint: ## ruff (lint + format check), mypy, lock and generated-code checks
 	$(RUN) ruff format --check .
 	$(RUN) mypy packages/shared/src packages/api/src packages/rules_engine/src packages/scheduler/src
 	$(MAKE) --no-print-directory proto-check
+	$(RUN) python scripts/export_schema.py --check
 
 .PHONY: test-python
 test-python: ## every Python test (starts its own stack on free ports)

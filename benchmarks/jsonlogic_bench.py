@@ -341,8 +341,7 @@ def summarise(timings: list[dict[str, float]], names: list[str]) -> dict[str, An
     summary: dict[str, Any] = {"rules": len(timings), "mean_ns": mean}
     summary["speedup"] = {name: mean[name] / ours for name in others}
     summary["speedup_geomean"] = {
-        name: math.exp(sum(math.log(t[name] / t["ours compiled"]) for t in timings) / len(timings))
-        for name in others
+        name: math.exp(sum(math.log(t[name] / t["ours compiled"]) for t in timings) / len(timings)) for name in others
     }
     if others:
         fastest = min(others, key=lambda name: mean[name])
@@ -374,9 +373,7 @@ def main() -> int:
         if all(evaluates(evaluate, rule, data) for evaluate in evaluators.values())
     ]
     campaign = [(rule, CAMPAIGN_DATA) for _, rule, _ in CAMPAIGN_RULES]
-    if not all(
-        evaluates(evaluate, rule, data) for rule, data in campaign for evaluate in evaluators.values()
-    ):
+    if not all(evaluates(evaluate, rule, data) for rule, data in campaign for evaluate in evaluators.values()):
         raise SystemExit("a campaign rule fails in one of the libraries")
 
     conformance_timings = [bench_rule(evaluators, rule, data) for rule, data in common]
@@ -397,9 +394,7 @@ def main() -> int:
         row += " " + " ".join(f"{summary['speedup'][n]:>11.1f}x" for n in others)
         print(row)
     print()
-    print(
-        f"{'campaign rule':<30} {'ours ns':>9} " + " ".join(f"{n + ' ns':>10}" for n in others) + "  speedup"
-    )
+    print(f"{'campaign rule':<30} {'ours ns':>9} " + " ".join(f"{n + ' ns':>10}" for n in others) + "  speedup")
     per_rule = []
     for (label, rule, _), timing in zip(CAMPAIGN_RULES, campaign_timings, strict=True):
         fastest = min((timing[n] for n in others), default=math.nan)

@@ -93,9 +93,7 @@ DEPLOY_KEYS = frozenset(
     }
 )
 PORT_KEYS = frozenset({"mode", "target", "published", "protocol"})
-VOLUME_MOUNT_KEYS = frozenset(
-    {"type", "source", "target", "read_only", "consistency", "bind", "volume", "tmpfs"}
-)
+VOLUME_MOUNT_KEYS = frozenset({"type", "source", "target", "read_only", "consistency", "bind", "volume", "tmpfs"})
 SECRET_KEYS = frozenset({"name", "file", "external", "labels", "driver", "driver_opts", "template_driver"})
 CONFIG_KEYS = frozenset({"name", "file", "external", "labels", "template_driver"})
 VOLUME_KEYS = frozenset({"driver", "driver_opts", "external", "labels"})
@@ -254,9 +252,7 @@ def to_stack(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compose", default="docker compose", help="Docker Compose v2 command")
     parser.add_argument("-f", "--file", action="append", dest="files", help="compose files (repeatable)")
     parser.add_argument("--input", type=Path, help="read an already merged `config --format json` document")

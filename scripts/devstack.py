@@ -107,9 +107,7 @@ class ManagedProcess:
             if last in ok:
                 return
             time.sleep(0.2)
-        raise TimeoutError(
-            f"{self.name}: {url} not ready after {timeout:.0f}s (last {last}):\n{self.log_tail()}"
-        )
+        raise TimeoutError(f"{self.name}: {url} not ready after {timeout:.0f}s (last {last}):\n{self.log_tail()}")
 
     def wait_port(self, port: int, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -214,9 +212,7 @@ def seaweedfs(ports: Ports, state_dir: Path, bucket: str, access_key: str, secre
     return ManagedProcess("s3", argv, {}, state_dir / "logs" / "s3.log")
 
 
-def wait_s3_bucket(
-    proc: ManagedProcess, endpoint: str, bucket: str, access_key: str, secret_key: str
-) -> None:
+def wait_s3_bucket(proc: ManagedProcess, endpoint: str, bucket: str, access_key: str, secret_key: str) -> None:
     """Wait until the S3 API answers with our credentials, then make sure the bucket exists."""
     from minio import Minio
     from minio.error import S3Error
@@ -260,9 +256,7 @@ def ensure_database(admin_url: str, name: str, *, recreate: bool = False) -> Non
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def stack_env(
-    ports: Ports, *, database_url: str, redis_url: str, prefix: str, state_dir: Path
-) -> dict[str, str]:
+def stack_env(ports: Ports, *, database_url: str, redis_url: str, prefix: str, state_dir: Path) -> dict[str, str]:
     """The environment every service of one stack shares."""
     return {
         "DATABASE_URL": database_url,
@@ -302,9 +296,7 @@ def service(name: str, env: Mapping[str, str], state_dir: Path) -> ManagedProces
 
 
 def migrate(env: Mapping[str, str]) -> None:
-    subprocess.run(
-        [str(VENV_BIN / "campaign-api"), "migrate"], env={**os.environ, **env}, cwd=ROOT, check=True
-    )
+    subprocess.run([str(VENV_BIN / "campaign-api"), "migrate"], env={**os.environ, **env}, cwd=ROOT, check=True)
 
 
 class Stack:
@@ -336,18 +328,12 @@ def running_stack(
     with_frontend: bool,
     extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[Stack, dict[str, str]]]:
-    env = {
-        **stack_env(ports, database_url=database_url, redis_url=redis_url, prefix=prefix, state_dir=state_dir)
-    }
+    env = {**stack_env(ports, database_url=database_url, redis_url=redis_url, prefix=prefix, state_dir=state_dir)}
     env.update(extra_env or {})
     stack = Stack()
     try:
-        s3 = stack.add(
-            seaweedfs(ports, state_dir, env["S3_BUCKET"], env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"])
-        )
-        ensure_database(
-            admin_database_url, database_url.rsplit("/", 1)[1].split("?")[0], recreate=recreate_db
-        )
+        s3 = stack.add(seaweedfs(ports, state_dir, env["S3_BUCKET"], env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"]))
+        ensure_database(admin_database_url, database_url.rsplit("/", 1)[1].split("?")[0], recreate=recreate_db)
         migrate(env)
         wait_s3_bucket(s3, env["S3_ENDPOINT"], env["S3_BUCKET"], env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"])
         rules = stack.add(service("rules-engine", env, state_dir))
@@ -397,9 +383,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     ports = Ports()
     busy = _busy(ports)
     if busy:
-        print(
-            f"these ports are already in use: {', '.join(busy)} (is another stack running?)", file=sys.stderr
-        )
+        print(f"these ports are already in use: {', '.join(busy)} (is another stack running?)", file=sys.stderr)
         return 1
     state_dir = ROOT / ".dev"
     database = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/campaign")
@@ -440,9 +424,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             while not stop["now"]:
                 dead = [p.name for p in stack.processes if not p.running]
                 if dead:
-                    print(
-                        f"stopped unexpectedly: {', '.join(dead)}; see {state_dir / 'logs'}", file=sys.stderr
-                    )
+                    print(f"stopped unexpectedly: {', '.join(dead)}; see {state_dir / 'logs'}", file=sys.stderr)
                     return 1
                 time.sleep(0.5)
             print("\nstopping everything this command started...", flush=True)
@@ -453,9 +435,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="run the development stack until Ctrl-C")
     up.add_argument("--no-frontend", action="store_true")

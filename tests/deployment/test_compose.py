@@ -125,9 +125,7 @@ def test_compose_v2_accepts_the_files(run_compose: Callable[..., Any], files: li
 
 def test_prod_refuses_to_render_without_its_required_values(run_compose: Callable[..., Any]) -> None:
     done = run_compose([BASE, PROD], ["config", "-q"], {})
-    assert done.returncode != 0, (
-        "the production override rendered without MINIO_ROOT_USER/SCHEDULER_API_TOKEN"
-    )
+    assert done.returncode != 0, "the production override rendered without MINIO_ROOT_USER/SCHEDULER_API_TOKEN"
     assert "MINIO_ROOT_USER" in done.stderr or "SCHEDULER_API_TOKEN" in done.stderr, done.stderr
     done = run_compose([BASE, PROD], ["config", "-q"], {**PROD_ENV, "SCHEDULER_API_TOKEN": ""})
     assert done.returncode != 0 and "SCHEDULER_API_TOKEN" in done.stderr, done.stderr
@@ -218,10 +216,7 @@ def test_volumes_and_published_ports(compose_model: Model) -> None:
     assert ("minio-data", "/data") in mounts["minio"]
     init = model["services"]["postgres"]["configs"]
     assert init[0]["target"].startswith("/docker-entrypoint-initdb.d/") and init[0]["target"].endswith(".sql")
-    assert (
-        Path(model["configs"][init[0]["source"]]["file"]).resolve()
-        == ROOT / "docker/postgres/init-postgis.sql"
-    )
+    assert Path(model["configs"][init[0]["source"]]["file"]).resolve() == ROOT / "docker/postgres/init-postgis.sql"
     published = {name: _published(s) for name, s in model["services"].items()}
     assert published["frontend"] == {(8080, 80)}
     assert published["api"] == {(3000, 3000)}
@@ -243,9 +238,7 @@ def test_dev_override_hot_reload_debug_ports_and_playground(compose_model: Model
         assert services[name]["build"]["target"] == "builder", f"{name} should run the builder stage"
         assert services[name]["image"].endswith("-dev"), f"{name}: dev image must not overwrite production's"
         mounts = [v for v in services[name].get("volumes", []) if v["type"] == "bind"]
-        assert mounts and all(v.get("read_only") for v in mounts), (
-            f"{name}: sources must be mounted read-only"
-        )
+        assert mounts and all(v.get("read_only") for v in mounts), f"{name}: sources must be mounted read-only"
     assert services["api"]["command"] == ["campaign-api", "serve", "--reload"]
     for name in ("rules-engine", "scheduler"):
         assert services[name]["environment"]["RELOAD"] == "watch"
@@ -270,9 +263,7 @@ def test_prod_replicas_limits_restarts_and_logs(compose_model: Model) -> None:
         assert "container_name" not in service, f"{name}: a fixed container name breaks replicas"
         logging = service.get("logging", {})
         assert logging.get("driver") == "json-file", f"{name}: logs must be json-file"
-        assert logging["options"].get("max-size") and logging["options"].get("max-file"), (
-            f"{name}: no rotation"
-        )
+        assert logging["options"].get("max-size") and logging["options"].get("max-file"), f"{name}: no rotation"
     for name, (replicas, cpu, memory, cpu_res, memory_res) in PROD_DEPLOY.items():
         deploy = model["services"][name]["deploy"]
         assert deploy["replicas"] == replicas, name
@@ -345,9 +336,7 @@ def test_prod_secrets_are_external_and_read_through_file_variables(run_compose: 
                 plain = key.removesuffix("_FILE")
                 assert env.get(plain, "") == "", f"{name}: {plain} still carries a value next to {key}"
         for secret in mounted:
-            assert any(v == f"/run/secrets/{secret}" for v in env.values()), (
-                f"{name}: {secret} mounted, unused"
-            )
+            assert any(v == f"/run/secrets/{secret}" for v in env.values()), f"{name}: {secret} mounted, unused"
     for secret, keys in SECRETS.items():
         assert users[secret] == set(keys), f"{secret} is read through {users[secret]}"
     api = model["services"]["api"]["environment"]
@@ -405,9 +394,7 @@ def test_every_variable_is_a_setting_or_documented_infrastructure(
 def test_interpolated_variables_are_documented_in_env_example() -> None:
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     for name in (BASE, DEV, PROD):
-        text = (
-            (ROOT / name).read_text(encoding="utf-8").replace("$$", "")
-        )  # $$ = a literal $ for the container
+        text = (ROOT / name).read_text(encoding="utf-8").replace("$$", "")  # $$ = a literal $ for the container
         used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
         missing = used - documented
         assert not missing, f"{name} interpolates {sorted(missing)}, which .env.example does not list"
@@ -479,9 +466,7 @@ def test_base_with_a_filled_in_env_file_is_a_valid_production_stack(
     model = _model_with(run_compose, [BASE], FILLED_ENV)
     verdicts = _settings_verdicts(model, tmp_path, {})
     assert verdicts == dict.fromkeys(verdicts, "ok"), verdicts
-    assert {s["environment"]["APP_ENV"] for n, s in model["services"].items() if n in verdicts} == {
-        "production"
-    }
+    assert {s["environment"]["APP_ENV"] for n, s in model["services"].items() if n in verdicts} == {"production"}
 
 
 def test_base_without_secrets_fails_fast_naming_them(compose_model: Model, tmp_path: Path) -> None:
@@ -527,6 +512,4 @@ def test_swarm_stack_renders_in_the_stack_file_format(compose_bin: str, tmp_path
     assert all(spec.get("driver") == "overlay" for spec in stack["networks"].values())
     assert all(spec.get("external") is True for spec in stack["secrets"].values())
     config = stack["configs"]["postgis-init"]
-    assert re.fullmatch(r".+_postgis-init-[0-9a-f]{12}", config["name"]), (
-        "configs must be versioned by content"
-    )
+    assert re.fullmatch(r".+_postgis-init-[0-9a-f]{12}", config["name"]), "configs must be versioned by content"

@@ -35,9 +35,7 @@ class Expected:
 
 
 EXPECTED = {
-    "api.Dockerfile": Expected(
-        "campaign", (3000,), ":{port}/health'", "30s", "5s", "60s", "3", "campaign-api"
-    ),
+    "api.Dockerfile": Expected("campaign", (3000,), ":{port}/health'", "30s", "5s", "60s", "3", "campaign-api"),
     "rules-engine.Dockerfile": Expected(
         "worker", (50051, 9265), "/health/live", "30s", "3s", "20s", "3", "campaign-rules-engine"
     ),
@@ -79,9 +77,7 @@ def parse(path: Path) -> list[Stage]:
         keyword, _, args = line.partition(" ")
         keyword = keyword.upper()
         if keyword == "FROM":
-            match = re.fullmatch(
-                r"(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", args.strip(), re.IGNORECASE
-            )
+            match = re.fullmatch(r"(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", args.strip(), re.IGNORECASE)
             assert match, f"{path.name}: cannot parse FROM {args}"
             stages.append(Stage(match.group(1), match.group(2)))
         else:
@@ -168,9 +164,7 @@ def test_healthcheck_and_ports_as_in_the_spec(dockerfile: Path) -> None:
     ):
         assert f"--{flag}={value}" in check, f"{dockerfile.name}: HEALTHCHECK --{flag} should be {value}"
     assert " CMD " in f" {check} ", f"{dockerfile.name}: HEALTHCHECK without CMD"
-    assert expected.health_path in check, (
-        f"{dockerfile.name}: HEALTHCHECK does not probe {expected.health_path}"
-    )
+    assert expected.health_path in check, f"{dockerfile.name}: HEALTHCHECK does not probe {expected.health_path}"
     exposed = {int(p.split("/")[0]) for args in final.all("EXPOSE") for p in args.split()}
     assert exposed == set(expected.ports), f"{dockerfile.name}: EXPOSE {exposed}"
 
@@ -206,9 +200,7 @@ def test_python_builder_follows_the_uv_recipe(dockerfile: Path) -> None:
 
     final_stage = stages[-1]
     assert final_stage.base == builder.base, f"{dockerfile.name}: runtime Python differs from the builder's"
-    assert not any("uv " in args for args in final_stage.all("RUN")), (
-        "uv must not run in the production stage"
-    )
+    assert not any("uv " in args for args in final_stage.all("RUN")), "uv must not run in the production stage"
     copied = " ".join(final_stage.all("COPY"))
     assert "/app/.venv /app/.venv" in copied, f"{dockerfile.name}: the production stage lacks the virtualenv"
     assert "packages/" not in copied, f"{dockerfile.name}: sources copied into the production stage"

@@ -75,9 +75,7 @@ def _devstack() -> ModuleType:
     return module
 
 
-def test_env_example_lists_every_variable(
-    settings_variables: dict[str, str], infra_variables: frozenset[str]
-) -> None:
+def test_env_example_lists_every_variable(settings_variables: dict[str, str], infra_variables: frozenset[str]) -> None:
     missing = (set(settings_variables) | infra_variables) - _names_in(ENV_EXAMPLE)
     assert not missing, f".env.example does not mention {sorted(missing)}"
 
@@ -136,9 +134,7 @@ def test_env_local_example_matches_the_local_dev_stack(tmp_path: Path) -> None:
     for key, value in stack.items():
         if key in {"PYTHONUNBUFFERED", "DATABASE_URL"}:
             continue
-        assert values.get(key, "").strip('"') == value, (
-            f".env.local.example {key}={values.get(key)} != {value}"
-        )
+        assert values.get(key, "").strip('"') == value, f".env.local.example {key}={values.get(key)} != {value}"
 
 
 def test_compose_reads_env_example(run_compose: Callable[..., Any]) -> None:

@@ -53,9 +53,7 @@ def _nginx() -> str:
     found = Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").is_file() else None
     found = found or (Path(p) if (p := shutil.which("nginx")) else None)
     if found is None:
-        pytest.fail(
-            "nginx is required for this test: apt-get install -y nginx (Debian) or brew install nginx"
-        )
+        pytest.fail("nginx is required for this test: apt-get install -y nginx (Debian) or brew install nginx")
     return str(found)
 
 
@@ -201,9 +199,7 @@ def _layout(prefix: Path, port: int, upstream: str) -> bytes:
         (NGINX_DIR / "nginx.conf").read_text(encoding="utf-8"),
         flags=re.M,
     )
-    assert temp_paths == 5, (
-        "nginx.conf should keep its five temp paths under /tmp (writable when unprivileged)"
-    )
+    assert temp_paths == 5, "nginx.conf should keep its five temp paths under /tmp (writable when unprivileged)"
     assert not re.search(r"^\s*(user|pid|daemon)\s", main, re.M), "user/pid/daemon belong to the image's CMD"
     (prefix / "nginx.conf").write_text(main, encoding="utf-8")
     mime = Path("/etc/nginx/mime.types")
@@ -231,9 +227,7 @@ def _layout(prefix: Path, port: int, upstream: str) -> bytes:
     )
     (html / "assets").mkdir(parents=True)
     (html / "index.html").write_bytes(b"<!doctype html><html><body>" + INDEX_MARKER + b"</body></html>\n")
-    asset = b"".join(
-        b"export const line%d = 'campaign manager asset line %d';\n" % (i, i) for i in range(600)
-    )
+    asset = b"".join(b"export const line%d = 'campaign manager asset line %d';\n" % (i, i) for i in range(600))
     (html / BIG_ASSET).write_bytes(asset)
     (html / TINY_ASSET).write_bytes(b"export const tiny = '" + b"x" * 300 + b"';\n")  # 20 < size < 1024
     (html / "favicon.svg").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
@@ -253,9 +247,7 @@ def running_nginx(upstream: str) -> Iterator[Nginx]:
         asset = _layout(prefix, port, upstream)
         argv = [nginx, "-p", f"{prefix}/", "-c", str(prefix / "nginx.conf"), "-e", "stderr"]
         directives = f"daemon off; pid {prefix}/nginx.pid;"
-        check = subprocess.run(
-            [*argv, "-t", "-g", directives], capture_output=True, text=True, timeout=30, check=False
-        )
+        check = subprocess.run([*argv, "-t", "-g", directives], capture_output=True, text=True, timeout=30, check=False)
         assert check.returncode == 0, f"nginx -t rejects the configuration:\n{check.stderr}"
         with log.open("wb") as out:
             proc = subprocess.Popen(
@@ -393,9 +385,7 @@ def test_hashed_assets_are_immutable_and_the_shell_is_revalidated(server: Nginx)
     cache = asset.header("Cache-Control") or ""
     assert "max-age=31536000" in cache and "immutable" in cache, cache
     missing = fetch(server.port, "/assets/gone-12345678.js")
-    assert missing.status == 404 and INDEX_MARKER not in missing.body, (
-        "a missing asset must not get the shell"
-    )
+    assert missing.status == 404 and INDEX_MARKER not in missing.body, "a missing asset must not get the shell"
     assert "immutable" not in (missing.header("Cache-Control") or "")
     for path in ("/", "/index.html", "/campaigns/1/map"):
         assert fetch(server.port, path).header("Cache-Control") == "no-cache", path

@@ -53,12 +53,8 @@ def test_actions_pinned_by_commit_sha(workflow: Path) -> None:
         if not match or match.group(1).startswith("./"):
             continue
         ref = match.group(1)
-        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", ref), (
-            f"{workflow.name}:{number} {ref} not pinned"
-        )
-        assert re.search(r"#\s*v\d+(\.\d+)*\s*$", line), (
-            f"{workflow.name}:{number} lacks a `# vX.Y.Z` comment"
-        )
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", ref), f"{workflow.name}:{number} {ref} not pinned"
+        assert re.search(r"#\s*v\d+(\.\d+)*\s*$", line), f"{workflow.name}:{number} lacks a `# vX.Y.Z` comment"
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -102,9 +98,7 @@ def test_ci_runs_every_stage_of_the_spec() -> None:
     services = builds["strategy"]["matrix"]["service"]
     dockerfiles = sorted(p.name.removesuffix(".Dockerfile") for p in (ROOT / "docker").glob("*.Dockerfile"))
     assert sorted(services) == dockerfiles, "every Dockerfile must be built in CI"
-    build_steps = [
-        s for s in builds["steps"] if str(s.get("uses", "")).startswith("docker/build-push-action@")
-    ]
+    build_steps = [s for s in builds["steps"] if str(s.get("uses", "")).startswith("docker/build-push-action@")]
     assert build_steps and all(s["with"]["push"] is False for s in build_steps)
     assert build_steps[0]["with"]["file"] == "docker/${{ matrix.service }}.Dockerfile"
 

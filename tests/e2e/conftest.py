@@ -28,9 +28,7 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        raise RuntimeError(
-            "Chromium is missing: run scripts/provision.sh chromium (apt-get install chromium)"
-        )
+        raise RuntimeError("Chromium is missing: run scripts/provision.sh chromium (apt-get install chromium)")
     return path
 
 

@@ -36,12 +36,8 @@ def test_metrics_are_prometheus_text(client: httpx.Client) -> None:
 
 
 def test_request_id_is_echoed_or_generated(client: httpx.Client) -> None:
-    assert (
-        client.get("/health/live", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
-    )
-    generated = client.get("/health/live", headers={"X-Request-ID": "bad id with spaces"}).headers[
-        "x-request-id"
-    ]
+    assert client.get("/health/live", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
+    generated = client.get("/health/live", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"]
     assert generated != "bad id with spaces" and len(generated) == 32
 
 
@@ -82,14 +78,8 @@ def test_graphql_errors_have_stable_codes(client: httpx.Client) -> None:
 
 def test_malformed_requests_are_4xx_not_5xx(client: httpx.Client) -> None:
     assert (
-        client.post(
-            "/graphql", content=b"{not json", headers={"content-type": "application/json"}
-        ).status_code
-        == 400
+        client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
     )
     assert client.post("/graphql", json={"query": 12}).status_code == 400
     too_big = b"x" * (11 * 1024 * 1024)
-    assert (
-        client.post("/graphql", content=too_big, headers={"content-type": "application/json"}).status_code
-        == 413
-    )
+    assert client.post("/graphql", content=too_big, headers={"content-type": "application/json"}).status_code == 413

@@ -1,39 +1,16 @@
-"""The rules engine over a real loopback socket: gRPC evaluation, standard health, HTTP health and metrics."""
+"""The rules engine over a real loopback socket: inline evaluation, gRPC health, HTTP health and metrics."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 from grpclib.client import Channel
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
 from campaign_rules_engine.server import RulesEngineRuntime
 from campaign_shared.grpc import rules_v1
-from campaign_shared.settings import RedisSettings, RulesEngineSettings, Settings
-from devstack import free_port
-
-
-@pytest.fixture(scope="module")
-async def runtime(test_redis_url: str) -> AsyncIterator[RulesEngineRuntime]:
-    settings = Settings(
-        redis=RedisSettings(url=test_redis_url),
-        rules_engine=RulesEngineSettings(grpc_port=free_port(), http_port=free_port()),
-    )
-    rt = RulesEngineRuntime(settings)
-    await rt.start()
-    yield rt
-    await rt.stop()
-
-
-@pytest.fixture
-async def channel(runtime: RulesEngineRuntime) -> AsyncIterator[Channel]:
-    ch = Channel("127.0.0.1", runtime.settings.rules_engine.grpc_port)
-    yield ch
-    ch.close()
 
 
 async def _evaluate(
@@ -59,7 +36,9 @@ async def test_null_result_and_trace(channel: Channel) -> None:
     reply = await _evaluate(channel, {"var": "missing"}, {})
     assert reply.ok and reply.value_json == "null"
     reply = await _evaluate(channel, {"and": [True, {"==": [1, 1]}]}, {}, explain=True)
-    assert reply.ok and json.loads(reply.value_json) is True and reply.trace_json
+    assert reply.ok and json.loads(reply.value_json) is True
+    trace = json.loads(reply.trace_json)
+    assert trace["op"] == "and" and trace["value"] is True and trace["children"][0]["op"] == "=="
 
 
 async def test_rule_errors_are_results_not_failures(channel: Channel) -> None:
@@ -89,6 +68,13 @@ async def test_http_health_and_metrics(runtime: RulesEngineRuntime, channel: Cha
         assert (await client.get("/health/live")).json() == {"status": "alive"}
         ready = await client.get("/health/ready")
         assert ready.status_code == 200, ready.text
-        assert {c["name"] for c in ready.json()["checks"]} == {"grpc", "redis"}
+        assert {c["name"] for c in ready.json()["checks"]} == {"grpc", "redis", "invalidations"}
         metrics = (await client.get("/metrics")).text
         assert 'rules_engine_evaluations_total{outcome="ok",rpc="EvaluateExpression"}' in metrics
+        for name in (
+            "cache_hits_total",
+            "cache_misses_total",
+            "cache_entries",
+            "invalidation_subscriber_connected",
+        ):
+            assert f"rules_engine_{name}" in metrics

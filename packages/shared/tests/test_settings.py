@@ -139,12 +139,7 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
 
 
 def test_every_deployment_variable_has_a_field() -> None:
-    names = {
-        part.split(" ")[0]
-        for rows in env_variables().values()
-        for row in rows
-        for part in row[0].split(" / ")
-    }
+    names = {part.split(" ")[0] for rows in env_variables().values() for row in rows for part in row[0].split(" / ")}
     spec = {
         "NODE_ENV",
         "LOG_LEVEL",

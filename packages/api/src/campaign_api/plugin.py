@@ -19,9 +19,10 @@ from litestar.plugins import InitPluginProtocol
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from loguru import logger
-from strawberry.litestar import make_graphql_controller
 
-from campaign_api.graphql.context import context_getter
+from campaign_api.auth import exception_handlers as auth_exception_handlers
+from campaign_api.auth import route_handlers as auth_route_handlers
+from campaign_api.graphql.controller import graphql_controller
 from campaign_api.graphql.schema import build_schema
 from campaign_api.health import HealthController
 from campaign_api.middleware import request_id_middleware
@@ -62,16 +63,9 @@ class CampaignPlugin(InitPluginProtocol):
         api = settings.api
         playground = api.graphql_playground if api.graphql_playground is not None else not production
         introspection = api.graphql_introspection if api.graphql_introspection is not None else not production
-        graphql = make_graphql_controller(
-            build_schema(introspection=introspection),
-            path="/graphql",
-            graphql_ide="graphiql" if playground else None,
-            allow_queries_via_get=False,
-            context_getter=context_getter,
-            keep_alive=True,
-            keep_alive_interval=15,
-        )
-        app_config.route_handlers.extend([HealthController, graphql])
+        graphql = graphql_controller(build_schema(introspection=introspection), playground=playground)
+        app_config.route_handlers.extend([HealthController, graphql, *auth_route_handlers])
+        app_config.exception_handlers = {**app_config.exception_handlers, **auth_exception_handlers}
         app_config.plugins.append(SQLAlchemyPlugin(config=self.db_config))
         app_config.lifespan.append(self._lifespan)
         app_config.middleware.insert(0, request_id_middleware)

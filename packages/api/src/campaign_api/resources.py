@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from campaign_api.rules_client import RulesEngineClient
 from campaign_api.storage import ObjectStorage
@@ -20,6 +20,7 @@ class Resources:
     redis: aioredis.Redis  # type: ignore[type-arg]
     storage: ObjectStorage
     rules: RulesEngineClient
+    sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
     def create(cls, settings: Settings, engine: AsyncEngine) -> Resources:
@@ -29,6 +30,7 @@ class Resources:
             redis=aioredis.Redis.from_url(settings.redis.url),
             storage=ObjectStorage(settings.s3),
             rules=RulesEngineClient(settings.rules_client),
+            sessions=async_sessionmaker(engine, expire_on_commit=False),
         )
 
     async def check_database(self) -> None:

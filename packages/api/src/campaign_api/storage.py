@@ -33,6 +33,15 @@ class ObjectStorage:
         if not exists:
             raise RuntimeError(f"bucket {self.bucket!r} does not exist")
 
+    async def presigned_put(self, key: str, content_type: str, expires_s: int = 900) -> str:
+        """A URL a browser can PUT the object to (signed for the public endpoint, if one is set)."""
+        from datetime import timedelta
+
+        client = _client(self.settings.public_endpoint, self.settings) if self.settings.public_endpoint else self.client
+        return await anyio.to_thread.run_sync(
+            lambda: client.presigned_put_object(self.bucket, key, expires=timedelta(seconds=expires_s))
+        )
+
     async def ensure_bucket(self) -> None:
         def create() -> None:
             if not self.client.bucket_exists(self.bucket):

@@ -23,9 +23,7 @@ DELETED = "deleted"
 @dataclass
 class Reference:
     parent: dict[int, tuple[int | None, int]] = field(default_factory=lambda: {0: (None, 0)})
-    edits: dict[int, list[tuple[int, int, Any]]] = field(
-        default_factory=lambda: {0: []}
-    )  # (time, seq, value)
+    edits: dict[int, list[tuple[int, int, Any]]] = field(default_factory=lambda: {0: []})  # (time, seq, value)
     seq: int = 0
 
     def read(self, branch: int, t: int) -> Any:

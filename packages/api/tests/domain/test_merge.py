@@ -57,9 +57,7 @@ async def test_conflicts_are_reported_and_resolutions_apply_on_top(uow: Any, cam
     _, main, actor = campaign
     k, s, child = await _world(uow, main, actor)
     async with uow(actor) as svc:
-        await svc.update(
-            T.SETTLEMENT, s.entity_id, child.id, {"population": 800, "level": 3}, expected_version=1
-        )
+        await svc.update(T.SETTLEMENT, s.entity_id, child.id, {"population": 800, "level": 3}, expected_version=1)
         await svc.update(T.SETTLEMENT, s.entity_id, main.id, {"population": 600}, expected_version=1)
     async with uow(actor) as svc:
         preview = await merging.plan_merge(svc, child.id, main.id)
@@ -105,9 +103,7 @@ async def test_modified_versus_deleted_is_a_conflict(uow: Any, campaign: Any) ->
     assert conflict.path == "" and conflict.theirs is None and conflict.ours["level"] == 5
 
 
-async def test_failure_mid_merge_writes_nothing(
-    uow: Any, campaign: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_failure_mid_merge_writes_nothing(uow: Any, campaign: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _, main, actor = campaign
     k, s, child = await _world(uow, main, actor)
     async with uow(actor) as svc:
@@ -152,9 +148,7 @@ async def test_cherry_pick_uses_the_previous_version_as_base(uow: Any, campaign:
     k, s, child = await _world(uow, main, actor)
     async with uow(actor) as svc:
         await svc.update(T.SETTLEMENT, s.entity_id, child.id, {"name": "Brindle Keep"}, expected_version=1)
-        picked = await svc.update(
-            T.SETTLEMENT, s.entity_id, child.id, {"population": 999}, expected_version=2
-        )
+        picked = await svc.update(T.SETTLEMENT, s.entity_id, child.id, {"population": 999}, expected_version=2)
         await svc.update(T.SETTLEMENT, s.entity_id, main.id, {"level": 7}, expected_version=1)
     async with uow(actor) as svc:
         plan = await merging.plan_cherry_pick(svc, picked.version_id, main.id)
@@ -163,8 +157,4 @@ async def test_cherry_pick_uses_the_previous_version_as_base(uow: Any, campaign:
         await merging.cherry_pick(svc, picked.version_id, main.id, [])
     async with uow(actor) as svc:
         merged = await svc.store.read(T.SETTLEMENT, s.entity_id, await svc.store.branch(main.id))
-    assert (
-        merged.content["population"] == 999
-        and merged.content["name"] == "Brindle"
-        and merged.content["level"] == 7
-    )
+    assert merged.content["population"] == 999 and merged.content["name"] == "Brindle" and merged.content["level"] == 7

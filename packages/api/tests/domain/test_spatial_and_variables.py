@@ -44,9 +44,7 @@ async def test_geojson_round_trip_and_invalid_geometry(uow: Any, campaign: Any) 
         assert err.value.details["reason"] == reason, geometry
     with pytest.raises(ValidationFailed) as err:
         async with uow(actor) as svc:
-            await svc.create(
-                T.LOCATION, main.id, {"name": "Bad", "kind": "POINT", "geom": _point(float("inf"), 1)}
-            )
+            await svc.create(T.LOCATION, main.id, {"name": "Bad", "kind": "POINT", "geom": _point(float("inf"), 1)})
     assert err.value.details["reason"] == "NOT_FINITE"
 
 
@@ -81,9 +79,7 @@ async def test_spatial_queries_follow_branch_and_time(uow: Any, campaign: Any) -
         overlaps = await spatial.overlapping(svc.store, main_b, region.entity_id, None)
         assert {s.entity_id for s in overlaps} == {other.entity_id}
         near = await spatial.locations_near(svc.store, main_b, None, [1.0, 1.001], 500)
-        assert {s.entity_id for s in near} >= {town.entity_id} and far.entity_id not in {
-            s.entity_id for s in near
-        }
+        assert {s.entity_id for s in near} >= {town.entity_id} and far.entity_id not in {s.entity_id for s in near}
         # in the child the region moved away at 2000, but not before
         assert await spatial.inside_region(svc.store, child_b, region.entity_id, 2000) == []
         before = await spatial.inside_region(svc.store, child_b, region.entity_id, 1500)
@@ -105,9 +101,7 @@ async def test_location_parents_must_not_cycle(uow: Any, campaign: Any) -> None:
         )
     with pytest.raises(ValidationFailed, match="cycle"):
         async with uow(actor) as svc:
-            await svc.update(
-                T.LOCATION, a.entity_id, main.id, {"parent_id": str(b.entity_id)}, expected_version=1
-            )
+            await svc.update(T.LOCATION, a.entity_id, main.id, {"parent_id": str(b.entity_id)}, expected_version=1)
 
 
 async def test_derived_variables_and_cycles(uow: Any, campaign: Any) -> None:
@@ -115,9 +109,7 @@ async def test_derived_variables_and_cycles(uow: Any, campaign: Any) -> None:
     async with uow(actor) as svc:
         k = await svc.create(T.KINGDOM, main.id, {"name": "Aldmere"})
         scope = {"scope": "KINGDOM", "scope_id": str(k.entity_id)}
-        await svc.create(
-            T.STATE_VARIABLE, main.id, {**scope, "key": "gold", "var_type": "INTEGER", "value": 40}
-        )
+        await svc.create(T.STATE_VARIABLE, main.id, {**scope, "key": "gold", "var_type": "INTEGER", "value": 40})
         await svc.create(
             T.STATE_VARIABLE,
             main.id,

@@ -13,9 +13,7 @@ from campaign_shared.messages import EntityType as T
 
 async def _settlement(uow: Any, main: Any, actor: Any, **fields: Any) -> Any:
     async with uow(actor) as svc:
-        return await svc.create(
-            T.SETTLEMENT, main.id, {"name": "Brindle", "level": 2, "population": 500, **fields}
-        )
+        return await svc.create(T.SETTLEMENT, main.id, {"name": "Brindle", "level": 2, "population": 500, **fields})
 
 
 async def test_create_read_update_as_of(uow: Any, campaign: Any) -> None:
@@ -29,12 +27,8 @@ async def test_create_read_update_as_of(uow: Any, campaign: Any) -> None:
     assert updated.version == 2
     async with uow(actor) as svc:
         branch = await svc.store.branch(main.id)
-        assert (await svc.store.read(T.SETTLEMENT, created.entity_id, branch, 1200)).content[
-            "population"
-        ] == 500
-        assert (await svc.store.read(T.SETTLEMENT, created.entity_id, branch, 1500)).content[
-            "population"
-        ] == 650
+        assert (await svc.store.read(T.SETTLEMENT, created.entity_id, branch, 1200)).content["population"] == 500
+        assert (await svc.store.read(T.SETTLEMENT, created.entity_id, branch, 1500)).content["population"] == 650
         assert await svc.store.read(T.SETTLEMENT, created.entity_id, branch, 999) is None
 
 
@@ -43,9 +37,7 @@ async def test_history_correction_stops_at_next_change(uow: Any, campaign: Any) 
     s = await _settlement(uow, main, actor)
     async with uow(actor) as svc:
         await svc.update(T.SETTLEMENT, s.entity_id, main.id, {"population": 900}, expected_version=1, at=3000)
-        await svc.update(
-            T.SETTLEMENT, s.entity_id, main.id, {"name": "Brindlemoor"}, expected_version=2, at=2000
-        )
+        await svc.update(T.SETTLEMENT, s.entity_id, main.id, {"name": "Brindlemoor"}, expected_version=2, at=2000)
     async with uow(actor) as svc:
         branch = await svc.store.branch(main.id)
         at_2500 = await svc.store.read(T.SETTLEMENT, s.entity_id, branch, 2500)
@@ -74,9 +66,7 @@ async def test_concurrent_updates_exactly_one_wins(uow: Any, campaign: Any) -> N
     async def attempt(n: int) -> str:
         try:
             async with uow(actor) as svc:
-                await svc.update(
-                    T.SETTLEMENT, s.entity_id, main.id, {"population": 1000 + n}, expected_version=1
-                )
+                await svc.update(T.SETTLEMENT, s.entity_id, main.id, {"population": 1000 + n}, expected_version=1)
         except Conflict:
             return "conflict"
         return "ok"
@@ -127,9 +117,7 @@ async def test_branch_isolation_and_fork_point(uow: Any, campaign: Any) -> None:
         main_b, child_b = await svc.store.branch(main.id), await svc.store.branch(child.id)
         in_child = await svc.store.read(T.SETTLEMENT, s.entity_id, child_b, 3000)
         in_main = await svc.store.read(T.SETTLEMENT, s.entity_id, main_b, 3000)
-        assert (
-            in_child.content["population"] == 500 and in_child.content["level"] == 5
-        )  # parent edit after fork hidden
+        assert in_child.content["population"] == 500 and in_child.content["level"] == 5  # parent edit after fork hidden
         assert in_main.content["population"] == 111 and in_main.content["level"] == 2  # child edit hidden
         early = await svc.store.read(T.SETTLEMENT, s.entity_id, child_b, 2550)
         assert early.content["level"] == 2  # before the child's own edit: parent's state at the fork

@@ -139,9 +139,7 @@ class DatabaseSettings(_Base):
         validation_alias=AliasChoices("DATABASE_URL"),
         description="SQLAlchemy URL; postgres:// and postgresql:// are accepted",
     )
-    password: str = _secret(
-        "", "DATABASE_PASSWORD", description="overrides the URL's password (Swarm: db_password)"
-    )
+    password: str = _secret("", "DATABASE_PASSWORD", description="overrides the URL's password (Swarm: db_password)")
     pool_size: int = Field(
         10,
         ge=1,
@@ -239,9 +237,7 @@ class S3Settings(_Base):
         description="endpoint browsers use for presigned URLs; empty = S3_ENDPOINT",
     )
     access_key: str = _secret(DEFAULT_S3_KEY, "S3_ACCESS_KEY", description="S3 access key")
-    secret_key: str = _secret(
-        DEFAULT_S3_KEY, "S3_SECRET_KEY", description="S3 secret key (Swarm: minio_root_password)"
-    )
+    secret_key: str = _secret(DEFAULT_S3_KEY, "S3_SECRET_KEY", description="S3 secret key (Swarm: minio_root_password)")
     bucket: str = Field(
         "campaign-manager",
         validation_alias=AliasChoices("S3_BUCKET"),
@@ -312,9 +308,7 @@ class ApiSettings(_Base):
         validation_alias=AliasChoices("API_HOST"),
         description="bind address of the API (0.0.0.0 in containers)",
     )
-    port: int = Field(
-        3000, ge=1, le=65535, validation_alias=AliasChoices("API_PORT"), description="port of the API"
-    )
+    port: int = Field(3000, ge=1, le=65535, validation_alias=AliasChoices("API_PORT"), description="port of the API")
     graphql_playground: bool | None = Field(
         None,
         validation_alias=AliasChoices("GRAPHQL_PLAYGROUND"),
@@ -336,9 +330,7 @@ class ApiSettings(_Base):
         validation_alias=AliasChoices("CORS_ORIGINS"),
         description="comma-separated origins allowed to call the API from a browser",
     )
-    metrics_enabled: bool = Field(
-        True, validation_alias=AliasChoices("METRICS_ENABLED"), description="serve /metrics"
-    )
+    metrics_enabled: bool = Field(True, validation_alias=AliasChoices("METRICS_ENABLED"), description="serve /metrics")
     health_timeout_ms: int = Field(
         2000,
         ge=50,
@@ -390,9 +382,7 @@ class RulesEngineSettings(_Base):
     grpc_host: str = Field(
         "127.0.0.1", validation_alias=AliasChoices("GRPC_HOST"), description="bind address of the gRPC server"
     )
-    grpc_port: int = Field(
-        50051, ge=1, le=65535, validation_alias=AliasChoices("GRPC_PORT"), description="gRPC port"
-    )
+    grpc_port: int = Field(50051, ge=1, le=65535, validation_alias=AliasChoices("GRPC_PORT"), description="gRPC port")
     http_host: str = Field(
         "127.0.0.1",
         validation_alias=AliasChoices("HTTP_HOST"),
@@ -629,9 +619,7 @@ def env_variables() -> dict[str, list[tuple[str, str, str]]]:
             default = info.get_default(call_default_factory=True)
             if isinstance(default, StrEnum):
                 default = default.value
-            shown = (
-                "(dev default)" if secret and default else "(empty)" if default in ("", None, []) else default
-            )
+            shown = "(dev default)" if secret and default else "(empty)" if default in ("", None, []) else default
             rows.append((label, str(shown), info.description or ""))
         table[concern] = rows
     return table

@@ -38,9 +38,7 @@ def _calendars(draw: st.DrawFn) -> Calendar:
         days = max(days, -(month_days[month - 1] - 1))
         if days == 0:
             continue
-        rules.append(
-            {"every": every, "month": month, "days": days, "offset": draw(st.integers(0, every - 1))}
-        )
+        rules.append({"every": every, "month": month, "days": days, "offset": draw(st.integers(0, every - 1))})
     weekday_count = draw(st.integers(1, 10))
     eras: list[dict[str, Any]] = []
     starts = sorted(draw(st.sets(st.integers(-3000, 3000), max_size=3)))

@@ -78,9 +78,7 @@ def test_every_year_and_month_agree_with_stdlib() -> None:
 def test_known_dates() -> None:
     assert to_date(GREGORIAN, 0).weekday == date(1, 1, 1).weekday() == 0
     assert format_iso(GREGORIAN, _seconds(datetime(2000, 2, 29, 12))) == "2000-02-29 12:00:00"
-    assert format_long(GREGORIAN, _seconds(datetime(1969, 7, 20, 20, 17)), with_time=True) == (
-        "20 July 1969 CE 20:17"
-    )
+    assert format_long(GREGORIAN, _seconds(datetime(1969, 7, 20, 20, 17)), with_time=True) == ("20 July 1969 CE 20:17")
     assert not is_leap_year(GREGORIAN, 1900)
     assert is_leap_year(GREGORIAN, 2000)
     assert is_leap_year(GREGORIAN, 0)  # proleptic, astronomical year 0 = 1 BCE

@@ -129,17 +129,13 @@ def test_year_boundaries_are_consecutive(name: str, year: int) -> None:
         calendar.minutes_per_hour - 1,
         calendar.seconds_per_minute - 1,
     )
-    assert to_seconds(calendar, year + 1, 1, 1) - first == days_in_year(calendar, year) * seconds_per_day(
-        calendar
-    )
+    assert to_seconds(calendar, year + 1, 1, 1) - first == days_in_year(calendar, year) * seconds_per_day(calendar)
 
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_epoch_is_first_day_of_epoch_year(name: str) -> None:
     calendar = get_preset(name)
-    assert to_date(calendar, 0) == CalendarDateTime(
-        calendar.epoch_year, 1, 1, 0, 0, 0, calendar.epoch_weekday
-    )
+    assert to_date(calendar, 0) == CalendarDateTime(calendar.epoch_year, 1, 1, 0, 0, 0, calendar.epoch_weekday)
     assert to_seconds(calendar, calendar.epoch_year) == 0
 
 
@@ -152,9 +148,7 @@ def test_int64_extremes(name: str) -> None:
 
 def test_fields_overload_matches_dataclass() -> None:
     calendar = get_preset("kindled")
-    assert to_seconds(calendar, 1207, 8, 4, 13, 5) == to_seconds(
-        calendar, CalendarDateTime(1207, 8, 4, 13, 5, 0)
-    )
+    assert to_seconds(calendar, 1207, 8, 4, 13, 5) == to_seconds(calendar, CalendarDateTime(1207, 8, 4, 13, 5, 0))
 
 
 def test_consecutive_days_walk_the_calendar() -> None:

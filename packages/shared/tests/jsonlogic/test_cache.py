@@ -26,9 +26,7 @@ def test_equal_rules_share_one_callable(fresh_cache: None) -> None:
     first = compile(RULE)
     assert compile(copy.deepcopy(RULE)) is first
     assert compile(json.loads(json.dumps(RULE))) is first
-    reordered = {
-        "and": [{">=": [{"var": "party.level"}, 5]}, {"in": ["quest-started", {"var": "flags.list"}]}]
-    }
+    reordered = {"and": [{">=": [{"var": "party.level"}, 5]}, {"in": ["quest-started", {"var": "flags.list"}]}]}
     assert compile(reordered) is first
     assert compile({"or": RULE["and"]}) is not first
 

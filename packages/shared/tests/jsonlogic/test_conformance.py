@@ -34,9 +34,7 @@ def judge(evaluate: Any, case: dict[str, Any], json_equal: Any) -> str | None:
         return None if want in error.type.lower() or want in str(error).lower() else f"raised {error!r}"
     if "error" in case:
         return f"returned {got!r}, expected error {case['error']!r}"
-    return (
-        None if json_equal(got, case.get("result")) else f"returned {got!r}, expected {case.get('result')!r}"
-    )
+    return None if json_equal(got, case.get("result")) else f"returned {got!r}, expected {case.get('result')!r}"
 
 
 def traced_value(rule: Any, data: Any) -> Any:

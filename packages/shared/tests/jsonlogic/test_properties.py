@@ -20,9 +20,7 @@ numbers = st.one_of(st.integers(min_value=-(10**12), max_value=10**12), finite)
 json_scalars = st.one_of(st.none(), st.booleans(), numbers, st.text(max_size=8))
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)),
     max_leaves=12,
 )
 
@@ -81,9 +79,7 @@ def test_comparisons_match_python(op: str, x: float, y: float, constant: bool) -
 
 
 @examples
-@given(
-    st.sampled_from(["<", "<=", ">", ">="]), st.integers(-50, 50), st.integers(-50, 50), st.integers(-50, 50)
-)
+@given(st.sampled_from(["<", "<=", ">", ">="]), st.integers(-50, 50), st.integers(-50, 50), st.integers(-50, 50))
 def test_chained_comparisons_are_between(op: str, a: int, b: int, c: int) -> None:
     expected = ORDERING[op](a, b) and ORDERING[op](b, c)
     assert apply({op: [a, {"var": "b"}, c]}, {"b": b}) is expected

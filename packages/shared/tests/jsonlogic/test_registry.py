@@ -150,9 +150,7 @@ def test_context_operators_in_iterators_and_scoped_rules(registry: OperatorRegis
     assert apply(rule, data, operators=registry) == [True, False]  # the root data, not the item
     scoped = {"filter": [{"val": "ids"}, {"in": [{"val": []}, {"val": [[2], "facts", "resolved"]}]}]}
     assert apply(scoped, data, operators=registry) == ["evt-1"]
-    assert apply({"map": [[1], {"resolved": "evt-1"}]}, {"facts": {"resolved": []}}, operators=registry) == [
-        False
-    ]
+    assert apply({"map": [[1], {"resolved": "evt-1"}]}, {"facts": {"resolved": []}}, operators=registry) == [False]
 
 
 def test_custom_operators_appear_in_traces(registry: OperatorRegistry) -> None:

@@ -116,15 +116,11 @@ def _plan_entity(
     plan.merged = outcome.merged
     plan.changes = outcome.applied
     plan.action = "UPDATE" if outcome.applied else "NONE"
-    plan.conflicts = [
-        MergeConflict(etype, entity_id, c.path, c.base, c.ours, c.theirs) for c in outcome.conflicts
-    ]
+    plan.conflicts = [MergeConflict(etype, entity_id, c.path, c.base, c.ours, c.theirs) for c in outcome.conflicts]
     return plan
 
 
-async def _candidates(
-    service: DomainService, source: Branch, target: Branch
-) -> dict[EntityType, set[uuid.UUID]]:
+async def _candidates(service: DomainService, source: Branch, target: Branch) -> dict[EntityType, set[uuid.UUID]]:
     """Entities with a version written on either side since the common base."""
     tree = await service.store.tree(source.campaign_id)
     ancestor, base_time = tree.common_ancestor(source.id, target.id)
@@ -220,9 +216,7 @@ def _resolution_map(resolutions: list[dict[str, Any]]) -> dict[tuple[str, str, s
     return result
 
 
-def _resolved_content(
-    plan: EntityPlan, chosen: dict[tuple[str, str, str], Any]
-) -> tuple[str, dict[str, Any] | None]:
+def _resolved_content(plan: EntityPlan, chosen: dict[tuple[str, str, str], Any]) -> tuple[str, dict[str, Any] | None]:
     """The automatic merge with each resolution applied on top."""
     merged = plan.merged
     action = plan.action
@@ -248,19 +242,13 @@ async def apply_plan(
     service: DomainService, plan: MergePlan, resolutions: list[dict[str, Any]], *, operation: str
 ) -> list[EntityState]:
     chosen = _resolution_map(resolutions)
-    missing = [
-        c.as_json() for c in plan.conflicts if (c.entity_type.value, str(c.entity_id), c.path) not in chosen
-    ]
+    missing = [c.as_json() for c in plan.conflicts if (c.entity_type.value, str(c.entity_id), c.path) not in chosen]
     if missing:
-        raise ValidationFailed(
-            f"{len(missing)} conflict(s) need a resolution", details={"unresolved": missing}
-        )
+        raise ValidationFailed(f"{len(missing)} conflict(s) need a resolution", details={"unresolved": missing})
     target, at = plan.target, plan.at
     written: list[EntityState] = []
     for entity in plan.entities:
-        action, content = (
-            _resolved_content(entity, chosen) if entity.conflicts else (entity.action, entity.merged)
-        )
+        action, content = _resolved_content(entity, chosen) if entity.conflicts else (entity.action, entity.merged)
         if action == "NONE":
             continue
         spec = spec_for(entity.entity_type)
@@ -269,9 +257,7 @@ async def apply_plan(
             continue
         assert content is not None
         content = await validate_content(service.store, spec, dict(content), target, at)
-        previous = await service.store.read(
-            entity.entity_type, entity.entity_id, target, at, include_deleted=True
-        )
+        previous = await service.store.read(entity.entity_type, entity.entity_id, target, at, include_deleted=True)
         if previous is not None and not previous.deleted and same(previous.content, content):
             continue
         written.append(

@@ -59,9 +59,7 @@ SPECS: dict[EntityType, EntitySpec] = {
             Structure,
             (Reference("settlement_id", EntityType.SETTLEMENT, cascade=True),),
         ),
-        EntitySpec(
-            EntityType.LOCATION, Location, (Reference("parent_id", EntityType.LOCATION, cascade=True),)
-        ),
+        EntitySpec(EntityType.LOCATION, Location, (Reference("parent_id", EntityType.LOCATION, cascade=True),)),
         EntitySpec(EntityType.EVENT, Event, (Reference("location_id", EntityType.LOCATION),)),
         EntitySpec(EntityType.ENCOUNTER, Encounter, (Reference("location_id", EntityType.LOCATION),)),
         EntitySpec(
@@ -73,12 +71,8 @@ SPECS: dict[EntityType, EntitySpec] = {
             ),
         ),
         EntitySpec(EntityType.CONDITION, Condition, (_OWNER,)),
-        EntitySpec(
-            EntityType.EFFECT, Effect, (_OWNER, Reference("target_id", None, "target_type", cascade=True))
-        ),
-        EntitySpec(
-            EntityType.STATE_VARIABLE, StateVariable, (Reference("scope_id", None, "scope", cascade=True),)
-        ),
+        EntitySpec(EntityType.EFFECT, Effect, (_OWNER, Reference("target_id", None, "target_type", cascade=True))),
+        EntitySpec(EntityType.STATE_VARIABLE, StateVariable, (Reference("scope_id", None, "scope", cascade=True),)),
         EntitySpec(EntityType.SECRET, Secret, (_OWNER,)),
     )
 }

@@ -141,9 +141,7 @@ class DomainService:
         parent = await self.store.branch(parent_id)
         fork_time = parent.world_time if at is None else at
         if parent.parent_id is not None and fork_time < parent.fork_time:
-            raise ValidationFailed(
-                "a branch cannot fork before its parent's fork time", details={"field": "at"}
-            )
+            raise ValidationFailed("a branch cannot fork before its parent's fork time", details={"field": "at"})
         if not name.strip():
             raise ValidationFailed("name is required", details={"field": "name"})
         exists = await self.session.scalar(
@@ -176,9 +174,7 @@ class DomainService:
         )
         return branch
 
-    async def advance_time(
-        self, branch_id: uuid.UUID, to: int, expected_version: int | None = None
-    ) -> Branch:
+    async def advance_time(self, branch_id: uuid.UUID, to: int, expected_version: int | None = None) -> Branch:
         """Move a branch's clock forward, atomically (conditional update on time and version)."""
         branch = await self.store.branch(branch_id)
         if to < branch.world_time:
@@ -495,9 +491,7 @@ class DomainService:
             raise NotFound(f"version {version} not found", details={"version": version})
         branch = await self.store.branch(branch_id)
         current = await self.store.read(etype, entity_id, branch, include_deleted=True)
-        content = await validate_content(
-            self.store, spec_for(etype), dict(old.content), branch, branch.world_time
-        )
+        content = await validate_content(self.store, spec_for(etype), dict(old.content), branch, branch.world_time)
         return await self._write(
             etype,
             entity_id,
@@ -522,6 +516,4 @@ def _integrity_error(exc: IntegrityError) -> Exception:
     if "uq_" in text:
         constraint = text.split('"')[1] if '"' in text else "unique"
         return Conflict("this would duplicate an existing live record", details={"constraint": constraint})
-    return ValidationFailed(
-        "the change violates a database constraint", details={"reason": text.splitlines()[0]}
-    )
+    return ValidationFailed("the change violates a database constraint", details={"reason": text.splitlines()[0]})

@@ -39,9 +39,7 @@ def validate_geometry(geojson: Any, kind: str) -> dict[str, Any]:
     allowed = POINT_TYPES if kind == "POINT" else REGION_TYPES
     if geojson["type"] not in allowed:
         wanted = " or ".join(sorted(allowed))
-        raise _fail(
-            f"a {kind.lower()} location needs a {wanted} geometry, not {geojson['type']}", "WRONG_TYPE"
-        )
+        raise _fail(f"a {kind.lower()} location needs a {wanted} geometry, not {geojson['type']}", "WRONG_TYPE")
     if not _coordinates_finite(geojson["coordinates"]):
         raise _fail("coordinates must be finite numbers", "NOT_FINITE")
     if geojson["type"] in REGION_TYPES and not _rings_closed(geojson):
@@ -67,7 +65,5 @@ def validate_bbox(bbox: list[float]) -> tuple[float, float, float, float]:
         raise ValidationFailed("bbox must be [minLon, minLat, maxLon, maxLat]", details={"field": "bbox"})
     west, south, east, north = bbox
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ValidationFailed(
-            "bbox must be [minLon, minLat, maxLon, maxLat] in degrees", details={"field": "bbox"}
-        )
+        raise ValidationFailed("bbox must be [minLon, minLat, maxLon, maxLat] in degrees", details={"field": "bbox"})
     return west, south, east, north

@@ -98,9 +98,7 @@ async def _region(store: VersionStore, branch: Branch, region_id: uuid.UUID, at:
     return region
 
 
-async def inside_region(
-    store: VersionStore, branch: Branch, region_id: uuid.UUID, at: int | None
-) -> list[EntityState]:
+async def inside_region(store: VersionStore, branch: Branch, region_id: uuid.UUID, at: int | None) -> list[EntityState]:
     """Locations the region covers (as of the same time), excluding the region itself."""
     region = await _region(store, branch, region_id, at)
     shape = region.row.geom  # type: ignore[attr-defined]
@@ -112,9 +110,7 @@ async def inside_region(
     )
 
 
-async def overlapping(
-    store: VersionStore, branch: Branch, region_id: uuid.UUID, at: int | None
-) -> list[EntityState]:
+async def overlapping(store: VersionStore, branch: Branch, region_id: uuid.UUID, at: int | None) -> list[EntityState]:
     """Regions whose area overlaps the given region's (sharing interior, not just a border)."""
     region = await _region(store, branch, region_id, at)
     shape = region.row.geom  # type: ignore[attr-defined]

@@ -101,9 +101,9 @@ def content_of(model: type[VersionedRow], row: VersionedRow, geojson: str | None
 
 
 def _chain_table(chain: Sequence[ChainLink]) -> Any:
-    return values(
-        column("branch_id", Uuid), column("at", BigInteger), column("depth", Integer), name="chain"
-    ).data([(link.branch_id, link.at, link.depth) for link in chain])
+    return values(column("branch_id", Uuid), column("at", BigInteger), column("depth", Integer), name="chain").data(
+        [(link.branch_id, link.at, link.depth) for link in chain]
+    )
 
 
 def _to_column_value(model: type[VersionedRow], name: str, value: Any) -> Any:
@@ -271,9 +271,7 @@ class VersionStore:
             query = query.limit(limit)
         return [self._state(spec, r) for r in (await self.session.execute(query)).all()]
 
-    async def history(
-        self, entity_type: EntityType | str, entity_id: uuid.UUID, branch: Branch
-    ) -> list[EntityState]:
+    async def history(self, entity_type: EntityType | str, entity_id: uuid.UUID, branch: Branch) -> list[EntityState]:
         """Every version visible from `branch`: its own rows and its ancestors' rows up to each fork."""
         spec = spec_for(entity_type)
         model = spec.model
@@ -303,13 +301,9 @@ class VersionStore:
 
     # -- writes -----------------------------------------------------------------------------------
 
-    async def _lock_head(
-        self, spec: EntitySpec, entity_id: uuid.UUID, branch: Branch, expected: int | None
-    ) -> int:
+    async def _lock_head(self, spec: EntitySpec, entity_id: uuid.UUID, branch: Branch, expected: int | None) -> int:
         """Lock the (entity, branch) head and return the next version number (conflict on mismatch)."""
-        locked = select(EntityHead).where(
-            EntityHead.entity_id == entity_id, EntityHead.branch_id == branch.id
-        )
+        locked = select(EntityHead).where(EntityHead.entity_id == entity_id, EntityHead.branch_id == branch.id)
         head = await self.session.scalar(locked.with_for_update())
         if head is None:
             model = spec.model

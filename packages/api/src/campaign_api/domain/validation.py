@@ -32,9 +32,7 @@ CHOICES: dict[tuple[EntityType, str], frozenset[str]] = {
     (EntityType.ENCOUNTER, "status"): frozenset({"PENDING", "RESOLVED", "EXPIRED"}),
     (EntityType.LINK, "kind"): frozenset({"PREREQUISITE", "BLOCKS", "TRIGGERS", "RELATED"}),
     (EntityType.EFFECT, "timing"): frozenset({"PRE", "ON_RESOLVE", "POST", "ON_EXPIRE"}),
-    (EntityType.STATE_VARIABLE, "var_type"): frozenset(
-        {"STRING", "INTEGER", "FLOAT", "BOOLEAN", "JSON", "DERIVED"}
-    ),
+    (EntityType.STATE_VARIABLE, "var_type"): frozenset({"STRING", "INTEGER", "FLOAT", "BOOLEAN", "JSON", "DERIVED"}),
     (EntityType.STATE_VARIABLE, "scope"): frozenset(
         {
             "WORLD",
@@ -123,8 +121,8 @@ def _check_scalars(entity_type: EntityType, content: dict[str, Any]) -> None:
             raise _fail(f"{field} must be one of {sorted(allowed)}", field)
     if entity_type == EntityType.SETTLEMENT and content.get("population") is not None:
         population = content["population"]
-        if not isinstance(population, int) or isinstance(population, bool) or population < 0:
-            raise _fail("population must be a non-negative integer", "population")
+        if not isinstance(population, int) or isinstance(population, bool) or not 0 <= population < 2**31:
+            raise _fail("population must be an integer from 0 to 2147483647", "population")
     name = content.get("name")
     if "name" in content and (not isinstance(name, str) or not name.strip() or len(name) > 200):
         raise _fail("name must be 1 to 200 characters", "name")
@@ -142,9 +140,7 @@ def _check_rules(entity_type: EntityType, content: dict[str, Any], target: Entit
         try:
             jsonlogic.compile(content["expression"])
         except jsonlogic.JsonLogicError as exc:
-            raise _fail(
-                f"invalid JSON Logic expression: {exc}", "expression", errorType=str(exc.type)
-            ) from None
+            raise _fail(f"invalid JSON Logic expression: {exc}", "expression", errorType=str(exc.type)) from None
     if entity_type == EntityType.STATE_VARIABLE:
         if content.get("var_type") == "DERIVED":
             if content.get("formula") is None:
@@ -193,9 +189,7 @@ def validate_operations(operations: Any, target: EntitySpec | None) -> None:
                 raise _fail("paths must be JSON Pointers", f"operations[{index}].{key}")
             top = path[1:].split("/", 1)[0]
             if top in PROTECTED_FIELDS:
-                raise _fail(
-                    f"path {path} is protected", f"operations[{index}].{key}", reason="PROTECTED_PATH"
-                )
+                raise _fail(f"path {path} is protected", f"operations[{index}].{key}", reason="PROTECTED_PATH")
             if target is not None and top not in target.model.content_fields:
                 raise _fail(f"{path} is not a field of {target.type.value}", f"operations[{index}].{key}")
 
@@ -210,9 +204,7 @@ async def check_references(
             if ref.field in REQUIRED.get(spec.type, ()):
                 raise _fail(f"{ref.field} is required", ref.field)
             continue
-        target_type: str | None = (
-            ref.target_type.value if ref.target_type else content.get(ref.type_field or "")
-        )
+        target_type: str | None = ref.target_type.value if ref.target_type else content.get(ref.type_field or "")
         if target_type in {"WORLD", "CAMPAIGN"}:
             continue  # scopes above the versioned entities
         if target_type not in {t.value for t in SPECS}:

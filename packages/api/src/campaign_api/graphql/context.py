@@ -1,17 +1,120 @@
-"""Per-request GraphQL context, built the same way for HTTP and WebSocket requests."""
+"""Per-request GraphQL context, built the same way for HTTP and WebSocket requests.
+
+The caller's principal is resolved from the request headers (HTTP) or from the `connection_init`
+payload (WebSocket, see `controller.py`). An invalid credential is remembered and raised by the first
+operation that needs authentication, so it surfaces as a GraphQL error with code UNAUTHENTICATED.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
 from litestar.datastructures import State
+from sqlalchemy import select
 from strawberry.litestar import BaseContext
 
+from campaign_api.db.models import Branch, Campaign, EntityRecord, World
+from campaign_api.domain.service import DomainService
+from campaign_api.errors import AppError, NotFound
+from campaign_api.events import publish
+from campaign_api.graphql.permissions import Access, PrincipalLike, Rule, authorize
 from campaign_api.resources import Resources
+from campaign_shared.calendar import Calendar
+from campaign_shared.messages import Channels
+
+
+async def principal_from(headers: Mapping[str, str], resources: Resources) -> tuple[Any, AppError | None]:
+    """(principal or None, error) from `Authorization` / `X-API-Key` headers."""
+    from campaign_api.auth.principal import resolve_principal
+
+    try:
+        return await resolve_principal(headers, resources), None
+    except AppError as exc:
+        return None, exc
 
 
 class GraphQLContext(BaseContext, kw_only=True):
     resources: Resources
+    principal: Any = None
+    auth_error: AppError | None = None
+    connection_params: dict[str, Any] | None = None
+    calendars: dict[uuid.UUID, Calendar] = {}
+
+    @property
+    def actor_id(self) -> uuid.UUID | None:
+        principal: PrincipalLike | None = self.principal
+        return principal.user_id if principal is not None else None
+
+    async def authorize(self, rule: Rule, campaign_id: uuid.UUID | None) -> Access:
+        if self.auth_error is not None:
+            raise self.auth_error
+        async with self.resources.sessions() as session:
+            return await authorize(session, self.principal, rule, campaign_id)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[DomainService]:
+        """A read-only unit: its own session (sibling resolvers run concurrently)."""
+        async with self.resources.sessions() as session:
+            yield DomainService(session, self.actor_id)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[DomainService]:
+        """One transaction; commits only if the block finishes, then publishes what it changed."""
+        async with self.resources.sessions() as session:
+            async with session.begin():
+                service = DomainService(session, self.actor_id)
+                yield service
+            await publish(self.resources.redis, self.channels, service.outbox)
+
+    @property
+    def channels(self) -> Channels:
+        return Channels(self.resources.settings.redis.channel_prefix)
+
+    async def calendar(self, campaign_id: uuid.UUID) -> Calendar:
+        if campaign_id not in self.calendars:
+            async with self.resources.sessions() as session:
+                raw = await session.scalar(
+                    select(World.calendar)
+                    .join(Campaign, Campaign.world_id == World.id)
+                    .where(Campaign.id == campaign_id)
+                )
+            if raw is None:
+                raise NotFound("campaign not found", details={"campaignId": str(campaign_id)})
+            self.calendars[campaign_id] = Calendar.model_validate(raw)
+        return self.calendars[campaign_id]
+
+    async def campaign_of(self, *, branch_id: Any = None, entity_id: Any = None, campaign_id: Any = None) -> uuid.UUID:
+        """The campaign an operation touches, from whichever id it was given."""
+        async with self.resources.sessions() as session:
+            if campaign_id is not None:
+                found = await session.scalar(select(Campaign.id).where(Campaign.id == _uuid(campaign_id, "campaignId")))
+            elif branch_id is not None:
+                found = await session.scalar(
+                    select(Branch.campaign_id).where(Branch.id == _uuid(branch_id, "branchId"))
+                )
+            elif entity_id is not None:
+                found = await session.scalar(
+                    select(EntityRecord.campaign_id).where(EntityRecord.id == _uuid(entity_id, "id"))
+                )
+            else:
+                found = None
+        if found is None:
+            raise NotFound("not found", details={"campaignId": str(campaign_id or branch_id or entity_id)})
+        return found
 
 
-async def context_getter(state: State) -> GraphQLContext:
-    """`state` (not `request`) is injectable for both HTTP and WebSocket handlers."""
-    return GraphQLContext(resources=state.resources)
+def _uuid(value: Any, field: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"{field} is not a known id", details={"field": field}) from None
+
+
+async def context_getter(state: State, headers: Any) -> GraphQLContext:
+    """`state` and `headers` are injectable for both HTTP and WebSocket handlers."""
+    resources: Resources = state.resources
+    principal, error = await principal_from(headers, resources)
+    return GraphQLContext(resources=resources, principal=principal, auth_error=error, calendars={})

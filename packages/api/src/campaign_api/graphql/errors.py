@@ -20,9 +20,7 @@ def _coded(error: GraphQLError) -> GraphQLError:
         extensions = {"code": GRAPHQL_INVALID_CODE, **(error.extensions or {})}
         return GraphQLError(error.message, path=error.path, nodes=error.nodes, extensions=extensions)
     logger.opt(exception=original).error("unhandled error in GraphQL resolver at {}", error.path)
-    return GraphQLError(
-        "Internal server error", path=error.path, nodes=error.nodes, extensions={"code": INTERNAL_CODE}
-    )
+    return GraphQLError("Internal server error", path=error.path, nodes=error.nodes, extensions={"code": INTERNAL_CODE})
 
 
 class ErrorCodes(SchemaExtension):

@@ -1,27 +1,24 @@
-"""The GraphQL schema (first small slice: server info and inline rule evaluation over gRPC)."""
+"""The GraphQL schema: core fields here, domain queries and mutations from `operations`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from importlib.metadata import version
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from campaign_api.errors import DependencyUnavailable
 from campaign_api.graphql.context import GraphQLContext
 from campaign_api.graphql.errors import ErrorCodes
-
-JSON = strawberry.scalar(
-    NewType("JSON", object),
-    description="Any JSON value",
-    serialize=lambda v: v,
-    parse_value=lambda v: v,
-)
+from campaign_api.graphql.operations import build_mutation, query_fields
+from campaign_api.graphql.scalars import JSON
+from campaign_api.graphql.subscriptions import Subscription
 
 
 @strawberry.type
@@ -39,11 +36,17 @@ class EvaluationResult:
     error_type: str | None
     error_message: str | None
     duration_us: int
-    source: str = strawberry.field(description="who evaluated: engine (gRPC) or fallback (local)")
+    source: str = strawberry.field(
+        description="who evaluated: engine (the rules engine over gRPC) or fallback (the API, locally)"
+    )
+    fallback_reason: str | None = strawberry.field(
+        default=None,
+        description="why the engine did not answer (breaker_open, unavailable, timeout, ...); null if it did",
+    )
 
 
 @strawberry.type
-class Query:
+class CoreQuery:
     @strawberry.field(description="Version and environment of this API process")
     def server_info(self, info: Info[GraphQLContext, None]) -> ServerInfo:
         settings = info.context.resources.settings
@@ -53,7 +56,10 @@ class Query:
             server_time=datetime.now(UTC),
         )
 
-    @strawberry.field(description="Evaluate an inline JSON Logic expression in the rules engine")
+    @strawberry.field(
+        description="Evaluate an inline JSON Logic expression in the rules engine; when the engine is down "
+        "(or its circuit breaker is open) the API evaluates with the same evaluator and says so in `source`"
+    )
     async def evaluate_expression(
         self,
         info: Info[GraphQLContext, None],
@@ -80,6 +86,7 @@ def _fields(result: Any) -> dict[str, Any]:
         "error_message": result.error_message,
         "duration_us": result.duration_us,
         "source": result.source,
+        "fallback_reason": result.fallback_reason,
     }
 
 
@@ -99,4 +106,16 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return CampaignSchema(query=Query, extensions=extensions, config=StrawberryConfig(auto_camel_case=True))
+    query = merge_types("Query", (CoreQuery, _generated("GeneratedQuery", query_fields())))
+    return CampaignSchema(
+        query=query,
+        mutation=build_mutation(),
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def _generated(name: str, fields: dict[str, Any]) -> type:
+    namespace = {key: strawberry.field(resolver=fn, name=key) for key, fn in fields.items()}
+    return strawberry.type(type(name, (), namespace))

@@ -34,9 +34,7 @@ def add(
     derived = calendar._derived
     result += days * derived.spd + hours * derived.sph + minutes * derived.spm + seconds_
     if not WORLD_TIME_MIN <= result <= WORLD_TIME_MAX:
-        raise CalendarError(
-            CalendarErrorCode.OUT_OF_RANGE, "the result does not fit in a signed 64-bit world time"
-        )
+        raise CalendarError(CalendarErrorCode.OUT_OF_RANGE, "the result does not fit in a signed 64-bit world time")
     return result
 
 

@@ -182,8 +182,6 @@ def unchecked_to_seconds(
         ("second", second, calendar.seconds_per_minute),
     ):
         if not 0 <= value < limit:
-            raise CalendarError(
-                CalendarErrorCode.INVALID_TIME, f"{name} {value} is not in 0..{limit - 1}", field=name
-            )
+            raise CalendarError(CalendarErrorCode.INVALID_TIME, f"{name} {value} is not in 0..{limit - 1}", field=name)
     day_number = layout.days_before_year(year) + cumulative[month - 1] + day - 1
     return day_number * derived.spd + hour * derived.sph + minute * derived.spm + second

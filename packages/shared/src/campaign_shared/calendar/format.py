@@ -22,8 +22,7 @@ def format_iso(calendar: Calendar, seconds: int) -> str:
 
 def format_date_iso(when: CalendarDateTime) -> str:
     return (
-        f"{format_year(when.year)}-{when.month:02d}-{when.day:02d} "
-        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}"
+        f"{format_year(when.year)}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}:{when.second:02d}"
     )
 
 

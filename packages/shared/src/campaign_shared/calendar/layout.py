@@ -52,9 +52,7 @@ class CalendarLayout:
         self.rules: tuple[LeapTerm, ...] = tuple(rules)
         self.epoch_year: int = epoch_year
         self._epoch_counts: tuple[int, ...] = tuple(_count_before(epoch_year, r) for r in self.rules)
-        mean = Fraction(self.base_year_days) + sum(
-            (Fraction(r.days, r.every) for r in self.rules), Fraction(0)
-        )
+        mean = Fraction(self.base_year_days) + sum((Fraction(r.days, r.every) for r in self.rules), Fraction(0))
         self.mean_num: int = mean.numerator
         self.mean_den: int = mean.denominator
         # Every year has at least one day per month, so this bounds how far the mean-based guess can be off.
@@ -82,9 +80,7 @@ class CalendarLayout:
             if mask >> i & 1:
                 extra[rule.month0] += rule.days
         cumulative = [0]
-        for base_start, base_end, more in zip(
-            self.base_cumulative[:-1], self.base_cumulative[1:], extra, strict=True
-        ):
+        for base_start, base_end, more in zip(self.base_cumulative[:-1], self.base_cumulative[1:], extra, strict=True):
             cumulative.append(cumulative[-1] + base_end - base_start + more)
         layout = tuple(cumulative)
         if len(self._year_cache) < _MAX_CACHED_LAYOUTS:

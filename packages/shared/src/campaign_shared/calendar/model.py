@@ -66,9 +66,7 @@ class Month(BaseModel):
         if self.days < 1:
             raise ValueError(f"month {self.name!r} has {self.days} days; a month needs at least 1 day")
         if self.days > MAX_MONTH_DAYS:
-            raise ValueError(
-                f"month {self.name!r} has {self.days} days; at most {MAX_MONTH_DAYS} are allowed"
-            )
+            raise ValueError(f"month {self.name!r} has {self.days} days; at most {MAX_MONTH_DAYS} are allowed")
         return self
 
 
@@ -188,9 +186,7 @@ class Calendar(BaseModel):
             for key in names:
                 if key in seen:
                     other = self.months[seen[key]].name
-                    raise ValueError(
-                        f"month name {key!r} is used twice (months {other!r} and {month.name!r})"
-                    )
+                    raise ValueError(f"month name {key!r} is used twice (months {other!r} and {month.name!r})")
                 seen[key] = index
 
     def _check_weekdays(self) -> None:
@@ -206,20 +202,15 @@ class Calendar(BaseModel):
                 raise ValueError(f"weekday name {weekday!r} is used twice")
             seen.add(key)
         if self.epoch_weekday >= len(self.weekdays):
-            raise ValueError(
-                f"epoch_weekday {self.epoch_weekday} is not a weekday index (0..{len(self.weekdays) - 1})"
-            )
+            raise ValueError(f"epoch_weekday {self.epoch_weekday} is not a weekday index (0..{len(self.weekdays) - 1})")
 
     def _check_leap_rules(self) -> None:
         if len(self.leap_rules) > MAX_LEAP_RULES:
-            raise ValueError(
-                f"a calendar has at most {MAX_LEAP_RULES} leap rules, got {len(self.leap_rules)}"
-            )
+            raise ValueError(f"a calendar has at most {MAX_LEAP_RULES} leap rules, got {len(self.leap_rules)}")
         for number, rule in enumerate(self.leap_rules, start=1):
             if rule.month > len(self.months):
                 raise ValueError(
-                    f"leap rule {number} refers to month {rule.month}, "
-                    f"but the calendar has {len(self.months)} months"
+                    f"leap rule {number} refers to month {rule.month}, but the calendar has {len(self.months)} months"
                 )
         for index, month in enumerate(self.months, start=1):
             rules = [r for r in self.leap_rules if r.month == index]
@@ -258,9 +249,7 @@ class Calendar(BaseModel):
                     raise ValueError(f"only the first era may omit start_year (era {era.name!r})")
             else:
                 if previous is not None and era.start_year <= previous:
-                    raise ValueError(
-                        f"eras must be in order of strictly increasing start_year (era {era.name!r})"
-                    )
+                    raise ValueError(f"eras must be in order of strictly increasing start_year (era {era.name!r})")
                 previous = era.start_year
             if era.counts_backward and index == len(self.eras) - 1:
                 raise ValueError(f"era {era.name!r} counts backward, so another era must follow it")

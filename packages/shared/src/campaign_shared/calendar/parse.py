@@ -41,14 +41,10 @@ _LONG = re.compile(
 def parse(calendar: Calendar, text: str) -> int:
     """World time of a calendar date string; raises `CalendarError` with a specific code on bad input."""
     if not isinstance(text, str):
-        raise CalendarError(
-            CalendarErrorCode.INVALID_FORMAT, f"expected a date string, got {type(text).__name__}"
-        )
+        raise CalendarError(CalendarErrorCode.INVALID_FORMAT, f"expected a date string, got {type(text).__name__}")
     stripped = text.strip()
     if len(stripped) > MAX_TEXT_LENGTH:
-        raise CalendarError(
-            CalendarErrorCode.INVALID_FORMAT, f"date text is longer than {MAX_TEXT_LENGTH} characters"
-        )
+        raise CalendarError(CalendarErrorCode.INVALID_FORMAT, f"date text is longer than {MAX_TEXT_LENGTH} characters")
     match = _ISO.fullmatch(stripped)
     if match is not None:
         return to_seconds(
@@ -110,9 +106,7 @@ def _parse_long(calendar: Calendar, match: re.Match[str]) -> int:
     if weekday_text is not None:
         weekday = derived.weekday_keys.get(name_key(weekday_text))
         if weekday is None:
-            raise CalendarError(
-                CalendarErrorCode.UNKNOWN_WEEKDAY, f"unknown weekday {weekday_text!r}", field="weekday"
-            )
+            raise CalendarError(CalendarErrorCode.UNKNOWN_WEEKDAY, f"unknown weekday {weekday_text!r}", field="weekday")
         actual = weekday_of(calendar, seconds)
         if actual != weekday:
             raise CalendarError(

@@ -46,9 +46,7 @@ def error_result(kind: str, message: str, started_ns: int) -> rules_v1.Evaluatio
     )
 
 
-def evaluate(
-    rule: Any, data: Any, *, explain: bool, started_ns: int | None = None
-) -> rules_v1.EvaluationResult:
+def evaluate(rule: Any, data: Any, *, explain: bool, started_ns: int | None = None) -> rules_v1.EvaluationResult:
     """Evaluate ``rule`` on ``data`` with the shared compiled evaluator (a trace when ``explain``)."""
     started = time.perf_counter_ns() if started_ns is None else started_ns
     trace_json = ""

@@ -1,6 +1,7 @@
 """All tables. Importing this package registers every model on the shared metadata (Alembic needs that)."""
 
 from campaign_api.db.models.accounts import User
+from campaign_api.db.models.auth import ApiKey, RefreshToken
 from campaign_api.db.models.campaigns import Branch, Campaign, Membership, World
 from campaign_api.db.models.content import (
     Character,
@@ -18,6 +19,7 @@ from campaign_api.db.models.rules import Condition, Effect, Secret, StateVariabl
 from campaign_api.db.models.versioning import EntityHead, EntityRecord, VersionedRow
 
 __all__ = [
+    "ApiKey",
     "AuditEntry",
     "Branch",
     "Campaign",
@@ -35,6 +37,7 @@ __all__ = [
     "Membership",
     "MergeRecord",
     "Party",
+    "RefreshToken",
     "Secret",
     "Settlement",
     "StateVariable",

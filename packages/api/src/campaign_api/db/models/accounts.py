@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from advanced_alchemy.base import UUIDv7AuditBase
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,3 +18,5 @@ class User(UUIDv7AuditBase):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # access tokens issued before this instant are refused (logout-all)
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

@@ -114,9 +114,7 @@ class Settlement(_WithVariables):
             CheckConstraint("population >= 0", name="settlement_population"),
             Index("ix_settlements_kingdom", "kingdom_id"),
             # one settlement per location among a branch's current rows
-            Index(
-                "uq_settlements_live_location", "branch_id", "location_id", unique=True, postgresql_where=LIVE
-            ),
+            Index("uq_settlements_live_location", "branch_id", "location_id", unique=True, postgresql_where=LIVE),
         )
 
 
@@ -156,9 +154,7 @@ class Location(_Content):
 
     kind: Mapped[str] = mapped_column(String(16))
     # SRID varies per campaign, so the column has no SRID typmod; each value carries its own.
-    geom: Mapped[WKBElement | None] = mapped_column(
-        Geometry(geometry_type="GEOMETRY", srid=-1, spatial_index=False)
-    )
+    geom: Mapped[WKBElement | None] = mapped_column(Geometry(geometry_type="GEOMETRY", srid=-1, spatial_index=False))
     parent_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     @classmethod

@@ -352,11 +352,7 @@ def build_missing(c: Compiler, raw: Any) -> Node:
         probes = _probes(_names([node.value for node in nodes]))
 
         def missing(data: Any) -> list[Any]:
-            return [
-                name
-                for name, probe in probes
-                if (value := probe(data)) is MISSING or value is None or value == ""
-            ]
+            return [name for name, probe in probes if (value := probe(data)) is MISSING or value is None or value == ""]
 
         return _reads_data(c, missing)
     fns = [node.fn for node in nodes]
@@ -390,9 +386,7 @@ def build_missing_some(c: Compiler, raw: Any) -> Node:
 
         def missing_some_static(data: Any) -> list[Any]:
             absent = [
-                name
-                for name, probe in probes
-                if (value := probe(data)) is MISSING or value is None or value == ""
+                name for name, probe in probes if (value := probe(data)) is MISSING or value is None or value == ""
             ]
             return [] if total - len(absent) >= need else absent
 

@@ -93,12 +93,7 @@ def _ordering(op: str) -> Builder:
                 return pair(x, y)
 
             return Node.dynamic(compare, is_bool=True)
-        if (
-            len(nodes) == 3
-            and _numeric_const(nodes[0])
-            and _numeric_const(nodes[2])
-            and not nodes[1].is_const
-        ):
+        if len(nodes) == 3 and _numeric_const(nodes[0]) and _numeric_const(nodes[2]) and not nodes[1].is_const:
             return Node.dynamic(_between(op, nodes[0].value, nodes[1].fn, nodes[2].value, pair), is_bool=True)
         return Node.dynamic(_numeric_chain(pair, native, tuple(node.fn for node in nodes)), is_bool=True)
 

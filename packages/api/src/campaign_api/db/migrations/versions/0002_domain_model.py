@@ -50,9 +50,7 @@ def upgrade() -> None:
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
         sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_worlds_owner_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_worlds_owner_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_worlds")),
     )
     op.create_index(op.f("ix_worlds_owner_id"), "worlds", ["owner_id"], unique=False)
@@ -198,9 +196,7 @@ def upgrade() -> None:
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
         sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('OWNER','GM','PLAYER','VIEWER')", name=op.f("ck_memberships_role_known")
-        ),
+        sa.CheckConstraint("role IN ('OWNER','GM','PLAYER','VIEWER')", name=op.f("ck_memberships_role_known")),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
             ["campaigns.id"],
@@ -303,12 +299,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_characters")),
     )
-    op.create_index(
-        "ix_characters_branch_from", "characters", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_characters_entity_branch", "characters", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_characters_branch_from", "characters", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_characters_entity_branch", "characters", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index("ix_characters_party", "characters", ["party_id"], unique=False)
     op.create_index(
         "uq_characters_entity_branch_from",
@@ -354,12 +346,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conditions")),
     )
-    op.create_index(
-        "ix_conditions_branch_from", "conditions", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_conditions_entity_branch", "conditions", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_conditions_branch_from", "conditions", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_conditions_entity_branch", "conditions", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index("ix_conditions_owner", "conditions", ["owner_id"], unique=False)
     op.create_index(
         "uq_conditions_entity_branch_from",
@@ -394,9 +382,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "timing IN ('PRE','ON_RESOLVE','POST','ON_EXPIRE')", name=op.f("ck_effects_effect_timing_known")
         ),
-        sa.CheckConstraint(
-            "delay_seconds IS NULL OR delay_seconds >= 0", name=op.f("ck_effects_effect_delay")
-        ),
+        sa.CheckConstraint("delay_seconds IS NULL OR delay_seconds >= 0", name=op.f("ck_effects_effect_delay")),
         sa.ForeignKeyConstraint(
             ["branch_id"], ["branches.id"], name=op.f("fk_effects_branch_id_branches"), ondelete="CASCADE"
         ),
@@ -414,12 +400,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_effects")),
     )
-    op.create_index(
-        "ix_effects_branch_from", "effects", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_effects_entity_branch", "effects", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_effects_branch_from", "effects", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_effects_entity_branch", "effects", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index("ix_effects_owner", "effects", ["owner_id"], unique=False)
     op.create_index("ix_effects_target", "effects", ["target_id"], unique=False)
     op.create_index(
@@ -473,12 +455,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_encounters")),
     )
-    op.create_index(
-        "ix_encounters_branch_from", "encounters", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_encounters_entity_branch", "encounters", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_encounters_branch_from", "encounters", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_encounters_entity_branch", "encounters", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index(
         "uq_encounters_entity_branch_from",
         "encounters",
@@ -557,9 +535,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     op.create_index("ix_events_branch_from", "events", ["branch_id", "valid_from", "valid_to"], unique=False)
-    op.create_index(
-        "ix_events_entity_branch", "events", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_events_entity_branch", "events", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index(
         "ix_events_expiry",
         "events",
@@ -613,12 +589,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kingdoms")),
     )
-    op.create_index(
-        "ix_kingdoms_branch_from", "kingdoms", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_kingdoms_entity_branch", "kingdoms", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_kingdoms_branch_from", "kingdoms", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_kingdoms_entity_branch", "kingdoms", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index(
         "uq_kingdoms_entity_branch_from",
         "kingdoms",
@@ -725,12 +697,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_locations")),
     )
-    op.create_index(
-        "ix_locations_branch_from", "locations", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_locations_entity_branch", "locations", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_locations_branch_from", "locations", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_locations_entity_branch", "locations", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_geospatial_index(
         "ix_locations_geom", "locations", ["geom"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
@@ -781,12 +749,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_parties")),
     )
-    op.create_index(
-        "ix_parties_branch_from", "parties", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_parties_entity_branch", "parties", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_parties_branch_from", "parties", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_parties_entity_branch", "parties", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index(
         "uq_parties_entity_branch_from",
         "parties",
@@ -829,12 +793,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_secrets")),
     )
-    op.create_index(
-        "ix_secrets_branch_from", "secrets", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_secrets_entity_branch", "secrets", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_secrets_branch_from", "secrets", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_secrets_entity_branch", "secrets", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index("ix_secrets_owner", "secrets", ["owner_id"], unique=False)
     op.create_index(
         "uq_secrets_entity_branch_from",
@@ -886,9 +846,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_settlements")),
     )
-    op.create_index(
-        "ix_settlements_branch_from", "settlements", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
+    op.create_index("ix_settlements_branch_from", "settlements", ["branch_id", "valid_from", "valid_to"], unique=False)
     op.create_index(
         "ix_settlements_entity_branch", "settlements", ["entity_id", "branch_id", "valid_from"], unique=False
     )
@@ -1038,12 +996,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_structures")),
     )
-    op.create_index(
-        "ix_structures_branch_from", "structures", ["branch_id", "valid_from", "valid_to"], unique=False
-    )
-    op.create_index(
-        "ix_structures_entity_branch", "structures", ["entity_id", "branch_id", "valid_from"], unique=False
-    )
+    op.create_index("ix_structures_branch_from", "structures", ["branch_id", "valid_from", "valid_to"], unique=False)
+    op.create_index("ix_structures_entity_branch", "structures", ["entity_id", "branch_id", "valid_from"], unique=False)
     op.create_index("ix_structures_settlement", "structures", ["settlement_id"], unique=False)
     op.create_index(
         "uq_structures_entity_branch_from",
@@ -1117,9 +1071,7 @@ def downgrade() -> None:
         postgresql_where=sa.text("valid_to IS NULL OR valid_to > valid_from"),
     )
     op.drop_index("ix_locations_parent", table_name="locations")
-    op.drop_geospatial_index(
-        "ix_locations_geom", table_name="locations", postgresql_using="gist", column_name="geom"
-    )
+    op.drop_geospatial_index("ix_locations_geom", table_name="locations", postgresql_using="gist", column_name="geom")
     op.drop_index("ix_locations_entity_branch", table_name="locations")
     op.drop_index("ix_locations_branch_from", table_name="locations")
     op.drop_geospatial_table("locations")

@@ -277,24 +277,18 @@ class EvaluateConditionRequest(betterproto2.Message):
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "EvaluateConditionRequest", EvaluateConditionRequest
-)
+default_message_pool.register_message("campaign.rules.v1", "EvaluateConditionRequest", EvaluateConditionRequest)
 
 
 @dataclass(eq=False, repr=False)
 class EvaluateConditionsRequest(betterproto2.Message):
-    conditions: "list[EvaluateConditionRequest]" = betterproto2.field(
-        1, betterproto2.TYPE_MESSAGE, repeated=True
-    )
+    conditions: "list[EvaluateConditionRequest]" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, repeated=True)
     """
     at most 10 000
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "EvaluateConditionsRequest", EvaluateConditionsRequest
-)
+default_message_pool.register_message("campaign.rules.v1", "EvaluateConditionsRequest", EvaluateConditionsRequest)
 
 
 @dataclass(eq=False, repr=False)
@@ -305,9 +299,7 @@ class EvaluateConditionsResponse(betterproto2.Message):
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "EvaluateConditionsResponse", EvaluateConditionsResponse
-)
+default_message_pool.register_message("campaign.rules.v1", "EvaluateConditionsResponse", EvaluateConditionsResponse)
 
 
 @dataclass(eq=False, repr=False)
@@ -328,9 +320,7 @@ class EvaluateExpressionRequest(betterproto2.Message):
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "EvaluateExpressionRequest", EvaluateExpressionRequest
-)
+default_message_pool.register_message("campaign.rules.v1", "EvaluateExpressionRequest", EvaluateExpressionRequest)
 
 
 @dataclass(eq=False, repr=False)
@@ -418,9 +408,7 @@ class GetEvaluationOrderRequest(betterproto2.Message):
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "GetEvaluationOrderRequest", GetEvaluationOrderRequest
-)
+default_message_pool.register_message("campaign.rules.v1", "GetEvaluationOrderRequest", GetEvaluationOrderRequest)
 
 
 @dataclass(eq=False, repr=False)
@@ -438,9 +426,7 @@ class GetEvaluationOrderResponse(betterproto2.Message):
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "GetEvaluationOrderResponse", GetEvaluationOrderResponse
-)
+default_message_pool.register_message("campaign.rules.v1", "GetEvaluationOrderResponse", GetEvaluationOrderResponse)
 
 
 @dataclass(eq=False, repr=False)
@@ -513,9 +499,7 @@ class ValidateDependenciesRequest(betterproto2.Message):
     """
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "ValidateDependenciesRequest", ValidateDependenciesRequest
-)
+default_message_pool.register_message("campaign.rules.v1", "ValidateDependenciesRequest", ValidateDependenciesRequest)
 
 
 @dataclass(eq=False, repr=False)
@@ -532,9 +516,7 @@ class ValidateDependenciesResponse(betterproto2.Message):
     invalid_edges: "list[InvalidEdge]" = betterproto2.field(4, betterproto2.TYPE_MESSAGE, repeated=True)
 
 
-default_message_pool.register_message(
-    "campaign.rules.v1", "ValidateDependenciesResponse", ValidateDependenciesResponse
-)
+default_message_pool.register_message("campaign.rules.v1", "ValidateDependenciesResponse", ValidateDependenciesResponse)
 
 
 class RulesEngineStub(betterproto2_grpclib.ServiceStub):
@@ -711,18 +693,14 @@ class RulesEngineBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
-    async def get_evaluation_order(
-        self, message: "GetEvaluationOrderRequest"
-    ) -> "GetEvaluationOrderResponse":
+    async def get_evaluation_order(self, message: "GetEvaluationOrderRequest") -> "GetEvaluationOrderResponse":
         """
         Topological evaluation order of a (campaign, branch) dependency graph, with its cycles.
         """
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
-    async def validate_dependencies(
-        self, message: "ValidateDependenciesRequest"
-    ) -> "ValidateDependenciesResponse":
+    async def validate_dependencies(self, message: "ValidateDependenciesRequest") -> "ValidateDependenciesResponse":
         """
         Cycles and dangling references of a dependency graph.
         """
@@ -791,9 +769,7 @@ class RulesEngineBase(betterproto2_grpclib.ServiceBase):
         response = await self.invalidate_cache(request)
         await stream.send_message(response)
 
-    async def __rpc_get_cache_stats(
-        self, stream: "grpclib.server.Stream[GetCacheStatsRequest, CacheStats]"
-    ) -> None:
+    async def __rpc_get_cache_stats(self, stream: "grpclib.server.Stream[GetCacheStatsRequest, CacheStats]") -> None:
         request = await stream.recv_message()
         assert request is not None
         response = await self.get_cache_stats(request)
