@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from campaign_shared.settings import DEV_SCHEDULER_TOKEN
 from devstack import StackHandle
 
 
@@ -41,8 +42,12 @@ def test_request_id_is_echoed_or_generated(client: httpx.Client) -> None:
     assert generated != "bad id with spaces" and len(generated) == 32
 
 
+#: the stack runs with the development service token (a signed-in principal for evaluateExpression)
+SERVICE = {"Authorization": f"Bearer {DEV_SCHEDULER_TOKEN}"}
+
+
 def gql(client: httpx.Client, query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
-    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=SERVICE)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -83,3 +88,14 @@ def test_malformed_requests_are_4xx_not_5xx(client: httpx.Client) -> None:
     assert client.post("/graphql", json={"query": 12}).status_code == 400
     too_big = b"x" * (11 * 1024 * 1024)
     assert client.post("/graphql", content=too_big, headers={"content-type": "application/json"}).status_code == 413
+
+
+def test_evaluate_expression_needs_a_signed_in_caller(client: httpx.Client) -> None:
+    body = client.post("/graphql", json={"query": '{ evaluateExpression(expression: {"==": [1, 1]}) { ok } }'}).json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    bad = client.post(
+        "/graphql",
+        json={"query": '{ evaluateExpression(expression: {"==": [1, 1]}) { ok } }'},
+        headers={"Authorization": "Bearer not-a-token"},
+    ).json()
+    assert bad["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

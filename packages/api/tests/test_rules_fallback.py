@@ -21,7 +21,13 @@ import pytest
 from campaign_api.circuit_breaker import BreakerState
 from campaign_api.rules_client import DEFAULT_RESET_TIMEOUT_S, RulesEngineClient
 from campaign_rules_engine.server import RulesEngineRuntime
-from campaign_shared.settings import RedisSettings, RulesEngineClientSettings, RulesEngineSettings, Settings
+from campaign_shared.settings import (
+    DEV_SCHEDULER_TOKEN,
+    RedisSettings,
+    RulesEngineClientSettings,
+    RulesEngineSettings,
+    Settings,
+)
 from devstack import StackHandle, free_port
 
 RULE = {"if": [{">=": [{"var": "party.level"}, 5]}, "ready", "not yet"]}
@@ -133,13 +139,15 @@ async def test_breaker_closes_when_the_engine_comes_back(test_redis_url: str) ->
 
 # -- the whole stack ---------------------------------------------------------------------------
 
+#: the stack runs with the development service token; evaluateExpression needs a signed-in caller
+SERVICE = {"Authorization": f"Bearer {DEV_SCHEDULER_TOKEN}"}
 QUERY = """query($e: JSON!, $d: JSON) {
   evaluateExpression(expression: $e, data: $d) { ok value source fallbackReason errorType }
 }"""
 
 
 def evaluate(http: httpx.Client, rule: Any = RULE, data: Any = DATA) -> dict[str, Any]:
-    response = http.post("/graphql", json={"query": QUERY, "variables": {"e": rule, "d": data}})
+    response = http.post("/graphql", json={"query": QUERY, "variables": {"e": rule, "d": data}}, headers=SERVICE)
     assert response.status_code == 200, response.text
     body = response.json()
     assert "errors" not in body, body

@@ -18,7 +18,7 @@ from strawberry.litestar import BaseContext
 
 from campaign_api.db.models import Branch, Campaign, EntityRecord, World
 from campaign_api.domain.service import DomainService
-from campaign_api.errors import AppError, NotFound
+from campaign_api.errors import AppError, NotFound, Unauthenticated
 from campaign_api.events import publish
 from campaign_api.graphql.permissions import Access, PrincipalLike, Rule, authorize
 from campaign_api.resources import Resources
@@ -87,7 +87,14 @@ class GraphQLContext(BaseContext, kw_only=True):
         return self.calendars[campaign_id]
 
     async def campaign_of(self, *, branch_id: Any = None, entity_id: Any = None, campaign_id: Any = None) -> uuid.UUID:
-        """The campaign an operation touches, from whichever id it was given."""
+        """The campaign an operation touches, from whichever id it was given.
+
+        Authentication comes first: an anonymous caller learns nothing about which ids exist.
+        """
+        if self.auth_error is not None:
+            raise self.auth_error
+        if self.principal is None:
+            raise Unauthenticated("sign in first")
         async with self.resources.sessions() as session:
             if campaign_id is not None:
                 found = await session.scalar(select(Campaign.id).where(Campaign.id == _uuid(campaign_id, "campaignId")))

@@ -16,7 +16,7 @@ from strawberry.types import Info
 from campaign_api.errors import DependencyUnavailable
 from campaign_api.graphql.context import GraphQLContext
 from campaign_api.graphql.errors import ErrorCodes
-from campaign_api.graphql.operations import build_mutation, query_fields
+from campaign_api.graphql.operations import RULES, build_mutation, query_fields
 from campaign_api.graphql.scalars import JSON
 from campaign_api.graphql.subscriptions import Subscription
 
@@ -67,6 +67,7 @@ class CoreQuery:
         data: JSON | None = None,  # type: ignore[valid-type]
         explain: bool = False,
     ) -> EvaluationResult:
+        await info.context.authorize(RULES["evaluateExpression"], None)
         rules = info.context.resources.rules
         try:
             result = await rules.evaluate_expression(expression, data, explain=explain)
