@@ -53,7 +53,14 @@ def stack(
         prefix=f"test-{uuid.uuid4().hex[:8]}",
         recreate_db=True,
         with_frontend=with_frontend,
-        extra_env={"APP_ENV": "test", "LOG_LEVEL": "INFO", "HEALTH_CHECK_TIMEOUT_MS": "2000"},
+        extra_env={
+            "APP_ENV": "test",
+            "LOG_LEVEL": "INFO",
+            "HEALTH_CHECK_TIMEOUT_MS": "2000",
+            # one caller may do 400 operations a minute; every test client shares 127.0.0.1
+            "GRAPHQL_RATE_LIMIT_PER_MINUTE": "400",
+            "GRAPHQL_IP_RATE_LIMIT_PER_MINUTE": "1000000",
+        },
     ) as (running, env):
         yield devstack.StackHandle(ports=ports, env=env, stack=running, state_dir=state_dir)
 

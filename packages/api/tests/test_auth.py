@@ -12,7 +12,9 @@ import itertools
 import json
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -53,8 +55,12 @@ def jwt_secret(stack: StackHandle) -> str:
     return stack.env.get("JWT_SECRET") or AuthSettings().jwt_secret
 
 
-def register(client: httpx.Client, email: str | None = None, password: str = PASSWORD, name: str = "Ann") -> dict[str, Any]:
-    response = client.post("/auth/register", json={"email": email or unique_email(), "password": password, "name": name})
+def register(
+    client: httpx.Client, email: str | None = None, password: str = PASSWORD, name: str = "Ann"
+) -> dict[str, Any]:
+    response = client.post(
+        "/auth/register", json={"email": email or unique_email(), "password": password, "name": name}
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -153,7 +159,9 @@ def test_malformed_bodies_are_400(client: httpx.Client, path: str, content: byte
 def test_login_failures_do_not_reveal_accounts(client: httpx.Client) -> None:
     email = unique_email()
     register(client, email)
-    wrong = error(client.post("/auth/login", json={"email": email, "password": "wrong password!"}), 401, "UNAUTHENTICATED")
+    wrong = error(
+        client.post("/auth/login", json={"email": email, "password": "wrong password!"}), 401, "UNAUTHENTICATED"
+    )
     unknown = error(
         client.post("/auth/login", json={"email": unique_email(), "password": PASSWORD}), 401, "UNAUTHENTICATED"
     )
@@ -248,12 +256,15 @@ def test_tampered_and_foreign_tokens_are_refused(client: httpx.Client, stack: St
     as_bob = _b64({**claims, "sub": bob["user"]["id"]})
     now = int(time.time())
     valid_claims = {"sub": alice["user"]["id"], "typ": "access", "iat": now, "exp": now + 60, "jti": "x"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pyjwt warns about the short key for HS512, which is the point
+        other_algorithm = jwt.encode(valid_claims, jwt_secret(stack), algorithm="HS512")
     candidates = [
         f"{header}.{payload}.{flipped}",
         f"{header}.{as_bob}.{signature}",
         f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{payload}.",
         jwt.encode(valid_claims, "another-secret-that-is-long-enough-0123456789", algorithm="HS256"),
-        jwt.encode(valid_claims, jwt_secret(stack), algorithm="HS512"),  # algorithm is pinned
+        other_algorithm,  # the algorithm is pinned
     ]
     for candidate in candidates:
         error(client.get("/auth/me", headers=bearer(candidate)), 401, "UNAUTHENTICATED")
@@ -295,6 +306,22 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client: httpx.Client) -> N
     assert err["details"]["reason"] == "refresh_token_reused"
     error(client.post("/auth/refresh", json={"refresh_token": third["refresh_token"]}), 401, "UNAUTHENTICATED")
     error(client.post("/auth/refresh", json={"refresh_token": second_body["refresh_token"]}), 401, "UNAUTHENTICATED")
+
+
+def test_concurrent_refreshes_of_one_token_count_as_reuse(stack: StackHandle, client: httpx.Client) -> None:
+    """Row locking serialises them: one wins, the other is a reuse, and the family (winner included) dies."""
+    first = register(client)
+
+    def refresh(_: int) -> httpx.Response:
+        with httpx.Client(base_url=stack.api_url, timeout=20, headers={"X-Forwarded-For": fresh_ip()}) as c:
+            return c.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(pool.map(refresh, range(4)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 401, 401, 401], [r.text for r in responses]
+    winner = next(r.json() for r in responses if r.status_code == 200)
+    error(client.post("/auth/refresh", json={"refresh_token": winner["refresh_token"]}), 401, "UNAUTHENTICATED")
 
 
 def test_reuse_revokes_only_that_family(client: httpx.Client) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import itertools
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from campaign_api.db.models import World
 from campaign_api.domain.service import DomainService
@@ -74,14 +75,10 @@ def make_campaign(stack: StackHandle, owner_id: str) -> str:
     async def run() -> str:
         engine = create_async_engine(DatabaseSettings(url=stack.env["DATABASE_URL"]).sqlalchemy_url)
         try:
-            async with engine.begin() as conn:
-                from sqlalchemy.ext.asyncio import AsyncSession
-
-                session = AsyncSession(bind=conn, expire_on_commit=False)
+            async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
                 service = DomainService(session, uuid.UUID(owner_id))
                 world: World = await service.create_world(uuid.UUID(owner_id), "Eldmoor", "", "gregorian")
                 campaign, _ = await service.create_campaign(world, "The Long Road")
-                await session.flush()
                 return str(campaign.id)
         finally:
             await engine.dispose()
@@ -116,8 +113,10 @@ def test_create_use_list_and_revoke(client: httpx.Client, db: psycopg.Connection
         "api_key_id": created["id"],
         "service": None,
     }
-    used = db.execute("SELECT last_used_at FROM api_keys WHERE id = %s", (created["id"],)).fetchone()
-    assert used is not None and used[0] is not None
+    deadline = time.monotonic() + 5  # recorded in the background
+    while db.execute("SELECT last_used_at FROM api_keys WHERE id = %s", (created["id"],)).fetchone() == (None,):
+        assert time.monotonic() < deadline, "last_used_at was never recorded"
+        time.sleep(0.05)
 
     listed = client.get("/auth/api-keys", headers=bearer(owner["access_token"]))
     assert listed.status_code == 200
@@ -188,7 +187,9 @@ def test_scopes_are_enforced_and_implied(client: httpx.Client) -> None:
     assert err["details"] == {"reason": "missing_scope", "scope": "write"}
     assert client.get("/auth/me", headers={"X-API-Key": writer}).json()["principal"]["scopes"] == ["read", "write"]
     # a signed-in user holds every API scope (the campaign role decides the rest)
-    assert client.get("/auth/check", params={"scope": "admin"}, headers=bearer(owner["access_token"])).status_code == 200
+    assert (
+        client.get("/auth/check", params={"scope": "admin"}, headers=bearer(owner["access_token"])).status_code == 200
+    )
 
 
 def test_keys_cannot_manage_keys_or_sessions(client: httpx.Client) -> None:
@@ -224,7 +225,9 @@ def test_logout_all_does_not_revoke_api_keys(client: httpx.Client) -> None:
 )
 def test_create_validation(client: httpx.Client, payload: dict[str, Any], fields: set[str]) -> None:
     owner = register(client)
-    err = error(client.post("/auth/api-keys", json=payload, headers=bearer(owner["access_token"])), 422, "VALIDATION_FAILED")
+    err = error(
+        client.post("/auth/api-keys", json=payload, headers=bearer(owner["access_token"])), 422, "VALIDATION_FAILED"
+    )
     assert set(err["details"]["fields"]) == fields
     assert client.get("/auth/api-keys", headers=bearer(owner["access_token"])).json() == []
 
@@ -260,7 +263,10 @@ def test_campaign_restriction(client: httpx.Client, stack: StackHandle) -> None:
     error(check(campaign_id="not-a-uuid"), 422, "VALIDATION_FAILED")
     # an unrestricted key and a user session reach every campaign (membership is checked elsewhere)
     free = create_key(client, owner["access_token"])["key"]
-    assert client.get("/auth/check", params={"campaign_id": other_campaign}, headers={"X-API-Key": free}).status_code == 200
+    assert (
+        client.get("/auth/check", params={"campaign_id": other_campaign}, headers={"X-API-Key": free}).status_code
+        == 200
+    )
 
     # a key can only be restricted to a campaign the user is a member of
     stranger = register(client)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import redis.asyncio as aioredis
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from campaign_api.cache import ResultCache
+from campaign_api.metrics import DB_STATEMENTS
 from campaign_api.rules_client import RulesEngineClient
 from campaign_api.storage import ObjectStorage
 from campaign_shared.settings import Settings
+
+
+def _count_statement(*_args: Any) -> None:
+    DB_STATEMENTS.inc()
 
 
 @dataclass
@@ -21,13 +28,20 @@ class Resources:
     storage: ObjectStorage
     rules: RulesEngineClient
     sessions: async_sessionmaker[AsyncSession]
+    cache: ResultCache
 
     @classmethod
     def create(cls, settings: Settings, engine: AsyncEngine) -> Resources:
+        event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
         return cls(
             settings=settings,
             engine=engine,
             redis=aioredis.Redis.from_url(settings.redis.url),
+            cache=ResultCache(
+                aioredis.Redis.from_url(settings.redis.cache_url),
+                settings.redis.channel_prefix,
+                settings.api.cache_ttl_seconds,
+            ),
             storage=ObjectStorage(settings.s3),
             rules=RulesEngineClient(settings.rules_client),
             sessions=async_sessionmaker(engine, expire_on_commit=False),
@@ -52,3 +66,4 @@ class Resources:
     async def close(self) -> None:
         self.rules.close()
         await self.redis.aclose()
+        await self.cache.redis.aclose()

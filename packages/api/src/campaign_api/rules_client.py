@@ -10,8 +10,10 @@ a caller error (INVALID_ARGUMENT, ...) is raised: neither says anything about th
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from functools import partial
+from typing import Any, Final, Literal, TypeVar
 
 from grpclib.client import Channel
 from grpclib.const import Status
@@ -21,6 +23,7 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from loguru import logger
 from prometheus_client import Counter, Gauge
 
+import campaign_shared.rules_operators  # noqa: F401 - the fallback evaluates the SPEC §5 domain operators too
 from campaign_api.circuit_breaker import BreakerState, CircuitBreaker
 from campaign_shared.grpc import rules_v1
 from campaign_shared.grpc.evaluation import evaluate
@@ -74,6 +77,45 @@ class Evaluation:
     source: Literal["engine", "fallback"]
     fallback_reason: str | None = None
     """Why the engine did not answer (``breaker_open``, ``unavailable``, ``timeout``, ...)."""
+    cached: bool = False
+    """The engine answered from its result cache."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRequest:
+    """One condition of a (campaign, branch) with the facts its context builder fetched."""
+
+    campaign_id: str
+    branch_id: str
+    condition_id: str
+    expression: Any
+    context: Any
+    explain: bool = False
+    bypass_cache: bool = False
+
+    def to_proto(self) -> rules_v1.EvaluateConditionRequest:
+        return rules_v1.EvaluateConditionRequest(
+            campaign_id=self.campaign_id,
+            branch_id=self.branch_id,
+            condition_id=self.condition_id,
+            expression_json=json.dumps(self.expression),
+            context_json="" if self.context is None else json.dumps(self.context),
+            explain=self.explain,
+            bypass_cache=self.bypass_cache,
+        )
+
+
+class EngineUnavailable(Exception):
+    """The engine could not answer a call that has no local fallback (graph RPCs)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the rules engine is unavailable ({reason})")
+        self.reason = reason
+
+
+T = TypeVar("T")
+MAX_BATCH: Final = 10_000
+"""The engine's limit of conditions per EvaluateConditions call; larger batches are split."""
 
 
 def _show_state(previous: BreakerState, state: BreakerState) -> None:
@@ -141,6 +183,64 @@ class RulesEngineClient:
         ENGINE_CALLS.labels("ok").inc()
         return _evaluation(reply, "engine")
 
+    async def evaluate_conditions(self, requests: Sequence[ConditionRequest]) -> list[Evaluation]:
+        """Evaluate conditions in the engine (cached there) in batches; locally when it cannot answer.
+
+        Same breaker and deadline as :meth:`evaluate_expression`; results come back in request order.
+        """
+        results: list[Evaluation] = []
+        for start in range(0, len(requests), MAX_BATCH):
+            chunk = requests[start : start + MAX_BATCH]
+            message = rules_v1.EvaluateConditionsRequest(conditions=[item.to_proto() for item in chunk])
+            reply = await self.call(partial(self.stub.evaluate_conditions, message, timeout=self.timeout_s))
+            if isinstance(reply, str):
+                FALLBACKS.labels(reply).inc()
+                results.extend(
+                    _evaluation(evaluate(item.expression, item.context, explain=item.explain), "fallback", reply)
+                    for item in chunk
+                )
+            else:
+                results.extend(_evaluation(result, "engine") for result in reply.results)
+        return results
+
+    async def call(self, send: Callable[[], Awaitable[T]]) -> T | str:
+        """One engine call under the breaker and deadline: the reply, or why the engine could not answer.
+
+        A caller error (INVALID_ARGUMENT, NOT_FOUND, ...) is raised: it says nothing about the engine's health.
+        """
+        if not self.breaker.allow():
+            return "breaker_open"
+        try:
+            reply = await send()
+        except GRPCError as exc:
+            if exc.status not in ENGINE_FAILURE_STATUSES:
+                self.breaker.record_success()
+                ENGINE_CALLS.labels("rejected").inc()
+                raise
+            return self._failure(f"grpc_{exc.status.name.lower()}")
+        except TimeoutError:
+            return self._failure("timeout")
+        except _TRANSPORT_ERRORS:
+            return self._failure("unavailable")
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
+        ENGINE_CALLS.labels("ok").inc()
+        return reply
+
+    async def require(self, send: Callable[[], Awaitable[T]]) -> T:
+        """:meth:`call` for RPCs without a local fallback: raises :class:`EngineUnavailable` instead."""
+        reply = await self.call(send)
+        if isinstance(reply, str):
+            raise EngineUnavailable(reply)
+        return reply
+
+    def _failure(self, reason: str) -> str:
+        self.breaker.record_failure()
+        ENGINE_CALLS.labels("failed").inc()
+        return reason
+
     def _failed(self, expression: Any, data: Any, explain: bool, reason: str) -> Evaluation:
         self.breaker.record_failure()
         ENGINE_CALLS.labels("failed").inc()
@@ -166,4 +266,5 @@ def _evaluation(
         duration_us=reply.duration_us,
         source=source,
         fallback_reason=reason,
+        cached=reply.cached,
     )

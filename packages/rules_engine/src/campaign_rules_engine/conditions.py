@@ -11,6 +11,7 @@ import hashlib
 import time
 from typing import Any
 
+import campaign_rules_engine.operators  # noqa: F401 - registers the SPEC §5 domain operators
 from campaign_rules_engine.cache import CacheKey, ResultCache
 from campaign_rules_engine.graph import NodeKind, NodeRef
 from campaign_rules_engine.graph_store import GraphStore

@@ -331,6 +331,24 @@ class ApiSettings(_Base):
         description="comma-separated origins allowed to call the API from a browser",
     )
     metrics_enabled: bool = Field(True, validation_alias=AliasChoices("METRICS_ENABLED"), description="serve /metrics")
+    graphql_rate_limit_per_minute: int = Field(
+        600,
+        ge=1,
+        validation_alias=AliasChoices("GRAPHQL_RATE_LIMIT_PER_MINUTE"),
+        description="GraphQL operations per minute per signed-in caller",
+    )
+    graphql_ip_rate_limit_per_minute: int = Field(
+        3000,
+        ge=1,
+        validation_alias=AliasChoices("GRAPHQL_IP_RATE_LIMIT_PER_MINUTE"),
+        description="GraphQL operations per minute per client address",
+    )
+    cache_ttl_seconds: int = Field(
+        300,
+        ge=0,
+        validation_alias=AliasChoices("API_CACHE_TTL_SECONDS"),
+        description="lifetime of cached map layers (0 turns the cache off)",
+    )
     health_timeout_ms: int = Field(
         2000,
         ge=50,

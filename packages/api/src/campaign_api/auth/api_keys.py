@@ -9,6 +9,7 @@ campaign restriction travel on the resulting `Principal` and are enforced by eve
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -17,6 +18,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from loguru import logger
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from uuid_utils.compat import uuid7
@@ -159,12 +161,10 @@ async def authenticate_api_key(session: AsyncSession, engine: AsyncEngine, raw: 
             select(ApiKey, User.is_active).join(User, User.id == ApiKey.user_id).where(ApiKey.id == key_id)
         )
     ).first()
-    presented = hash_secret(secret)
-    if row is None:
-        hmac.compare_digest(presented, presented)  # keep the work the same as for a known id
+    if row is None:  # key ids are not secret: an unknown one may answer sooner
         raise refused
     key, owner_active = row
-    if not hmac.compare_digest(key.secret_hash, presented):
+    if not hmac.compare_digest(key.secret_hash, hash_secret(secret)):
         raise refused
     now = _now()
     if key.revoked_at is not None:
@@ -174,18 +174,31 @@ async def authenticate_api_key(session: AsyncSession, engine: AsyncEngine, raw: 
     if not owner_active:
         raise refused
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        await _touch(engine, key.id, now)
+        _touch_soon(engine, key.id, now)
     return key  # type: ignore[no-any-return]
 
 
+_pending: set[asyncio.Task[None]] = set()
+
+
+def _touch_soon(engine: AsyncEngine, key_id: uuid.UUID, now: datetime) -> None:
+    """Record use in the background, in its own transaction: the request neither waits for a second
+    pool connection while holding one (a deadlock under load) nor depends on the write succeeding."""
+    task = asyncio.create_task(_touch(engine, key_id, now))
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
 async def _touch(engine: AsyncEngine, key_id: uuid.UUID, now: datetime) -> None:
-    """Record use in its own short transaction, so it neither depends on nor blocks the request's."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            update(ApiKey)
-            .where(
-                ApiKey.id == key_id,
-                (ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < now - LAST_USED_RESOLUTION),
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(ApiKey)
+                .where(
+                    ApiKey.id == key_id,
+                    (ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < now - LAST_USED_RESOLUTION),
+                )
+                .values(last_used_at=now)
             )
-            .values(last_used_at=now)
-        )
+    except Exception as exc:  # best effort: usage tracking must not fail requests or leak tasks' errors
+        logger.warning("could not record use of API key {}: {}", key_id, exc)

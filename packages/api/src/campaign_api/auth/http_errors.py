@@ -1,8 +1,8 @@
 """REST error bodies: `{"error": {"code", "message", "details"}}` with the status of `campaign_api.errors`.
 
 `exception_handlers` maps `AppError` for the whole app; `controller_exception_handlers` also wraps
-Litestar's own client errors (oversized or unreadable bodies…) raised inside the auth routes, so every
-answer of `/auth/*` has the same shape.
+Litestar's own client errors (oversized or unreadable bodies…) and unexpected exceptions (logged, 500)
+raised inside the auth routes, so every answer of `/auth/*` has the same shape.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.types import ExceptionHandlersMap
+from loguru import logger
 
 from campaign_api.errors import INTERNAL_CODE, AppError, RateLimited
 
@@ -52,12 +53,16 @@ def app_error_handler(_: Request[Any, Any, Any], exc: AppError) -> Response[dict
     return app_error_response(exc)
 
 
-def http_exception_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """Anything unexpected: logged with its traceback, answered without internals."""
+    logger.opt(exception=exc).error("unhandled error in {} {}", request.method, request.url.path)
+    return Response(error_body(INTERNAL_CODE, "Internal server error"), status_code=500, media_type=MediaType.JSON)
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     if status >= 500:
-        return Response(
-            error_body(INTERNAL_CODE, "Internal server error"), status_code=status, media_type=MediaType.JSON
-        )
+        return internal_error_handler(request, exc)
     code = _HTTP_CODES.get(status, "BAD_REQUEST")
     return Response(error_body(code, exc.detail), status_code=status, headers=exc.headers, media_type=MediaType.JSON)
 
@@ -66,4 +71,5 @@ exception_handlers: ExceptionHandlersMap = {AppError: app_error_handler}
 controller_exception_handlers: ExceptionHandlersMap = {
     AppError: app_error_handler,
     HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
 }

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from loguru import logger
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
@@ -190,6 +191,9 @@ async def rotate_refresh_token(
     if row.revoked_at is not None:
         if row.replaced_by is not None:
             await _revoke_family(session, row.family_id)
+            logger.warning(
+                "refresh token reuse: revoking family {} of user {} (from {})", row.family_id, row.user_id, ip
+            )
             raise RefreshTokenReused(
                 "refresh token reuse detected: every session of this sign-in has been revoked",
                 details={"reason": "refresh_token_reused"},

@@ -7,6 +7,7 @@ operation that needs authentication, so it surfaces as a GraphQL error with code
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -41,6 +42,7 @@ class GraphQLContext(BaseContext, kw_only=True):
     principal: Any = None
     auth_error: AppError | None = None
     connection_params: dict[str, Any] | None = None
+    client_ip: str = "unknown"
     calendars: dict[uuid.UUID, Calendar] = {}
 
     @property
@@ -67,6 +69,8 @@ class GraphQLContext(BaseContext, kw_only=True):
             async with session.begin():
                 service = DomainService(session, self.actor_id)
                 yield service
+            for campaign_id in {event.campaign_id for event in service.outbox}:
+                await self.resources.cache.invalidate_campaign(campaign_id)
             await publish(self.resources.redis, self.channels, service.outbox)
 
     @property
@@ -74,17 +78,19 @@ class GraphQLContext(BaseContext, kw_only=True):
         return Channels(self.resources.settings.redis.channel_prefix)
 
     async def calendar(self, campaign_id: uuid.UUID) -> Calendar:
+        """The campaign's world calendar, loaded once per request even by concurrent sibling resolvers."""
         if campaign_id not in self.calendars:
-            async with self.resources.sessions() as session:
-                raw = await session.scalar(
-                    select(World.calendar)
-                    .join(Campaign, Campaign.world_id == World.id)
-                    .where(Campaign.id == campaign_id)
-                )
-            if raw is None:
-                raise NotFound("campaign not found", details={"campaignId": str(campaign_id)})
-            self.calendars[campaign_id] = Calendar.model_validate(raw)
-        return self.calendars[campaign_id]
+            self.calendars[campaign_id] = asyncio.ensure_future(self._load_calendar(campaign_id))
+        return await asyncio.shield(self.calendars[campaign_id])
+
+    async def _load_calendar(self, campaign_id: uuid.UUID) -> Calendar:
+        async with self.resources.sessions() as session:
+            raw = await session.scalar(
+                select(World.calendar).join(Campaign, Campaign.world_id == World.id).where(Campaign.id == campaign_id)
+            )
+        if raw is None:
+            raise NotFound("campaign not found", details={"campaignId": str(campaign_id)})
+        return Calendar.model_validate(raw)
 
     async def campaign_of(self, *, branch_id: Any = None, entity_id: Any = None, campaign_id: Any = None) -> uuid.UUID:
         """The campaign an operation touches, from whichever id it was given.
@@ -120,8 +126,11 @@ def _uuid(value: Any, field: str) -> uuid.UUID:
         raise NotFound(f"{field} is not a known id", details={"field": field}) from None
 
 
-async def context_getter(state: State, headers: Any) -> GraphQLContext:
-    """`state` and `headers` are injectable for both HTTP and WebSocket handlers."""
+async def context_getter(state: State, headers: Any, scope: Any) -> GraphQLContext:
+    """`state`, `headers` and `scope` are injectable for both HTTP and WebSocket handlers."""
     resources: Resources = state.resources
     principal, error = await principal_from(headers, resources)
-    return GraphQLContext(resources=resources, principal=principal, auth_error=error, calendars={})
+    client = scope.get("client") or ("unknown", 0)
+    return GraphQLContext(
+        resources=resources, principal=principal, auth_error=error, calendars={}, client_ip=str(client[0])
+    )

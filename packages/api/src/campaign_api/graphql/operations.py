@@ -26,6 +26,7 @@ from campaign_api.domain import spatial_queries as spatial
 from campaign_api.domain.state_variables import scope_values
 from campaign_api.domain.store import EntityState
 from campaign_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from campaign_api.graphql import rules_ops
 from campaign_api.graphql.context import GraphQLContext, _uuid
 from campaign_api.graphql.entities import (
     CREATE_INPUTS,
@@ -114,6 +115,7 @@ for _etype, _list in LIST_FIELDS.items():
     RULES[_list] = Rule(Action.READ, service=True)
     for _verb in ("create", "update", "delete", "restore"):
         RULES[f"{_verb}{type_name(_etype)}"] = Rule(Action.WRITE)
+RULES.update(rules_ops.RULES)
 
 
 def _ctx(info: Ctx) -> GraphQLContext:
@@ -392,9 +394,16 @@ async def map_layer(
     cid, branch = await _branch_for(info, campaign_id, branch_id)
     access = await _guard(info, "mapLayer", cid)
     at = to_seconds(as_of, await _ctx(info).calendar(cid))
+    cache = _ctx(info).resources.cache
+    key = await cache.key("maplayer", str(cid), str(branch.id), at, bbox, access.gm_view)
+    cached = await cache.get("maplayer", key)
+    if cached is not None:
+        return cached
     async with _ctx(info).read() as svc:
         states = await spatial.map_layer(svc.store, branch, at, bbox)
-    return spatial.feature_collection([s for s in states if _visible(s, access)])
+    layer = spatial.feature_collection([s for s in states if _visible(s, access)])
+    await cache.put(key, layer)
+    return layer
 
 
 async def locations_near(
@@ -978,6 +987,7 @@ def query_fields() -> dict[str, Any]:
         "variables": variables,
         "mergePreview": merge_preview,
         "auditLog": audit_log,
+        **rules_ops.QUERY_FIELDS,
     }
     for etype in LIST_FIELDS:
         fields[LIST_FIELDS[etype]] = _make_list_resolver(etype)
@@ -999,6 +1009,7 @@ def mutation_fields() -> dict[str, Any]:
         "archiveEntity": archive_entity,
         "setVariable": set_variable,
         "createUploadUrl": create_upload_url,
+        **rules_ops.MUTATION_FIELDS,
     }
     for etype in LIST_FIELDS:
         name = type_name(etype)

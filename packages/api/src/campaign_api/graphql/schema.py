@@ -16,6 +16,7 @@ from strawberry.types import Info
 from campaign_api.errors import DependencyUnavailable
 from campaign_api.graphql.context import GraphQLContext
 from campaign_api.graphql.errors import ErrorCodes
+from campaign_api.graphql.limits import RateLimits
 from campaign_api.graphql.operations import RULES, build_mutation, query_fields
 from campaign_api.graphql.scalars import JSON
 from campaign_api.graphql.subscriptions import Subscription
@@ -101,6 +102,7 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
 
     extensions: list[Any] = [
         ErrorCodes,
+        RateLimits,
         QueryDepthLimiter(max_depth=12),
         MaxTokensLimiter(max_token_count=4000),
         MaxAliasesLimiter(max_alias_count=30),

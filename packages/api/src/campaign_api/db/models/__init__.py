@@ -17,14 +17,17 @@ from campaign_api.db.models.content import (
 from campaign_api.db.models.records import AuditEntry, EffectExecution, MergeRecord, Upload
 from campaign_api.db.models.rules import Condition, Effect, Secret, StateVariable
 from campaign_api.db.models.versioning import EntityHead, EntityRecord, VersionedRow
+from campaign_api.db.models.world_jobs import WORLD_JOB_KINDS, DeferredEffect, WorldJobWatermark
 
 __all__ = [
+    "WORLD_JOB_KINDS",
     "ApiKey",
     "AuditEntry",
     "Branch",
     "Campaign",
     "Character",
     "Condition",
+    "DeferredEffect",
     "Effect",
     "EffectExecution",
     "Encounter",
@@ -46,4 +49,5 @@ __all__ = [
     "User",
     "VersionedRow",
     "World",
+    "WorldJobWatermark",
 ]

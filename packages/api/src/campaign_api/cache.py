@@ -1,0 +1,59 @@
+"""Cached results in Redis (logical DB `REDIS_CACHE_DB`), keyed by campaign and branch and invalidated
+on change by a per-campaign generation number that every committed change increments.
+
+Callers check permissions *before* reading the cache, and the caller's view (GM or player) is part
+of the key, so a cached answer never reaches someone who may not see it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import redis.asyncio as aioredis
+from loguru import logger
+from redis.exceptions import RedisError
+
+from campaign_api.metrics import CACHE_LOOKUPS
+
+
+class ResultCache:
+    def __init__(self, redis: aioredis.Redis, prefix: str, ttl_seconds: int) -> None:  # type: ignore[type-arg]
+        self.redis = redis
+        self.prefix = prefix
+        self.ttl = ttl_seconds
+
+    def _generation_key(self, campaign_id: str) -> str:
+        return f"{self.prefix}:cache:gen:{campaign_id}"
+
+    async def key(self, name: str, campaign_id: str, branch_id: str, *parts: Any) -> str:
+        generation = await self.redis.get(self._generation_key(campaign_id))
+        digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+        return f"{self.prefix}:cache:{name}:{campaign_id}:{branch_id}:{int(generation or 0)}:{digest}"
+
+    async def get(self, name: str, key: str) -> Any | None:
+        if self.ttl <= 0:
+            return None
+        try:
+            raw = await self.redis.get(key)
+        except (RedisError, OSError) as exc:
+            logger.warning("cache unavailable: {}", exc)
+            return None
+        CACHE_LOOKUPS.labels(name, "hit" if raw is not None else "miss").inc()
+        return json.loads(raw) if raw is not None else None
+
+    async def put(self, key: str, value: Any) -> None:
+        if self.ttl <= 0:
+            return
+        try:
+            await self.redis.set(key, json.dumps(value), ex=self.ttl)
+        except (RedisError, OSError) as exc:
+            logger.warning("cache unavailable: {}", exc)
+
+    async def invalidate_campaign(self, campaign_id: str) -> None:
+        """Every cached result of the campaign becomes unreachable (its keys expire on their own)."""
+        try:
+            await self.redis.incr(self._generation_key(campaign_id))
+        except (RedisError, OSError) as exc:
+            logger.warning("cache invalidation failed: {}", exc)
