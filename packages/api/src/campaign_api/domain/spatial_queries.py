@@ -7,6 +7,7 @@ on the resolved rows.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -64,6 +65,70 @@ async def map_layer(
         envelope = _envelope(validate_bbox(bbox), await _srid(store, branch))
         where.append(lambda row: func.ST_Intersects(row.geom, envelope))
     return await store.read_many(EntityType.LOCATION, branch, at, where=where, limit=limit)
+
+
+async def map_layer_collection(
+    store: VersionStore,
+    branch: Branch,
+    at: int | None,
+    bbox: list[float] | None,
+    *,
+    include_hidden: bool,
+    limit: int = 20_000,
+) -> dict[str, Any]:
+    """The map layer as a GeoJSON FeatureCollection built by PostgreSQL in one statement.
+
+    Same rows as `map_layer`, but the JSON is assembled by the database (json_agg), so 10 000 features
+    cost one round trip and one parse instead of 10 000 Python objects.
+    """
+    from sqlalchemy import JSON, cast, text
+
+    from campaign_api.domain.registry import spec_for
+
+    tree = await store.tree(branch.campaign_id)
+    chain = tree.chain(branch.id, branch.world_time if at is None else at)
+    query, row, params = store.as_of_query(spec_for(EntityType.LOCATION), branch.campaign_id, branch.id, chain)
+    query = query.where(row.geom.isnot(None), row.archived_at.is_(None))
+    if not include_hidden:
+        query = query.where(row.hidden.is_(False))
+    if bbox is not None:
+        envelope = _envelope(validate_bbox(bbox), await _srid(store, branch))
+        query = query.where(func.ST_Intersects(row.geom, envelope))
+    rows = query.order_by(row.entity_id).limit(limit).subquery("layer")
+    c = rows.c
+    feature = func.json_build_object(
+        "type",
+        "Feature",
+        "id",
+        c.entity_id,
+        "geometry",
+        cast(c.geojson, JSON),
+        "properties",
+        func.json_build_object(
+            "id",
+            c.entity_id,
+            "name",
+            c.name,
+            "kind",
+            c.kind,
+            "parentId",
+            c.parent_id,
+            "hidden",
+            c.hidden,
+            "version",
+            func.coalesce(c.head_version, c.version),
+        ),
+    )
+    collection = select(
+        func.json_build_object(
+            "type",
+            "FeatureCollection",
+            "features",
+            func.coalesce(func.json_agg(feature), text("'[]'::json")),
+        )
+    ).select_from(rows)
+    result = (await store.session.execute(collection, params)).scalar_one()
+    return result if isinstance(result, dict) else json.loads(result)
 
 
 async def locations_near(

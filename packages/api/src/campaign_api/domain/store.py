@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import WKBElement
@@ -25,14 +26,16 @@ from sqlalchemy import (
     Integer,
     Select,
     Uuid,
+    any_,
+    bindparam,
     column,
     func,
+    literal,
     null,
     or_,
     select,
-    values,
 )
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -101,8 +104,19 @@ def content_of(model: type[VersionedRow], row: VersionedRow, geojson: str | None
 
 
 def _chain_table(chain: Sequence[ChainLink]) -> Any:
-    return values(column("branch_id", Uuid), column("at", BigInteger), column("depth", Integer), name="chain").data(
-        [(link.branch_id, link.at, link.depth) for link in chain]
+    """The ancestor chain as a table (branch_id, at, depth) built from three bound arrays.
+
+    Bound parameters (rather than literal VALUES) keep the statement text identical between calls,
+    so SQLAlchemy's compiled-statement cache and PostgreSQL's plan cache both apply.
+    """
+    return (
+        func.unnest(
+            literal([link.branch_id for link in chain], ARRAY(Uuid)),
+            literal([link.at for link in chain], ARRAY(BigInteger)),
+            literal([link.depth for link in chain], ARRAY(Integer)),
+        )
+        .table_valued(column("branch_id", Uuid), column("at", BigInteger), column("depth", Integer))
+        .render_derived(name="chain", with_types=False)
     )
 
 
@@ -115,6 +129,48 @@ def _to_column_value(model: type[VersionedRow], name: str, value: Any) -> Any:
     if name == "archived_at" and isinstance(value, str):
         return datetime.fromisoformat(value)
     return value
+
+
+@lru_cache(maxsize=128)
+def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: bool) -> tuple[Select[Any], Any]:
+    """The "as of" SELECT for one table, built once: every value is a bound parameter, so the statement is
+    compiled once by SQLAlchemy and planned once per connection by PostgreSQL."""
+    chain_t = (
+        func.unnest(
+            bindparam("chain_branches", type_=ARRAY(Uuid)),
+            bindparam("chain_times", type_=ARRAY(BigInteger)),
+            bindparam("chain_depths", type_=ARRAY(Integer)),
+        )
+        .table_valued(column("branch_id", Uuid), column("at", BigInteger), column("depth", Integer))
+        .render_derived(name="chain", with_types=False)
+    )
+    identity = [model.entity_id == any_(bindparam("entity_ids", type_=ARRAY(Uuid)))] if with_ids else []
+    resolved = (
+        select(model.id.label("row_id"))
+        .join(chain_t, model.branch_id == chain_t.c.branch_id)
+        .where(
+            model.campaign_id == bindparam("campaign_id", type_=Uuid),
+            model.valid_from <= chain_t.c.at,
+            or_(model.valid_to.is_(None), model.valid_to > chain_t.c.at),
+            *identity,
+        )
+        .ext(distinct_on(model.entity_id))
+        .order_by(model.entity_id, chain_t.c.depth)
+        .subquery("resolved")
+    )
+    row = aliased(model, name="row")
+    head = aliased(EntityHead, name="head")
+    columns: list[Any] = [row, head.version.label("head_version")]
+    if model is Location:
+        columns.append(func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0).label("geojson"))  # type: ignore[attr-defined]
+    query = (
+        select(*columns)
+        .join(resolved, row.id == resolved.c.row_id)
+        .outerjoin(head, (head.entity_id == row.entity_id) & (head.branch_id == bindparam("head_branch", type_=Uuid)))
+    )
+    if not include_deleted:
+        query = query.where(row.is_deleted.is_(False))
+    return query, row
 
 
 class VersionStore:
@@ -142,24 +198,6 @@ class VersionStore:
 
     # -- reads ------------------------------------------------------------------------------------
 
-    def _resolved_ids(
-        self, model: type[VersionedRow], campaign_id: uuid.UUID, chain: Sequence[ChainLink], *identity: Any
-    ) -> Any:
-        chain_t = _chain_table(chain)
-        return (
-            select(model.id.label("row_id"))
-            .join(chain_t, model.branch_id == chain_t.c.branch_id)
-            .where(
-                model.campaign_id == campaign_id,
-                model.valid_from <= chain_t.c.at,
-                or_(model.valid_to.is_(None), model.valid_to > chain_t.c.at),
-                *identity,
-            )
-            .ext(distinct_on(model.entity_id))
-            .order_by(model.entity_id, chain_t.c.depth)
-            .subquery("resolved")
-        )
-
     def as_of_query(
         self,
         spec: EntitySpec,
@@ -169,25 +207,19 @@ class VersionStore:
         *,
         entity_ids: Sequence[uuid.UUID] | None = None,
         include_deleted: bool = False,
-    ) -> tuple[Select[Any], Any]:
-        """SELECT of the rows visible at the chain, with the branch's head version; returns (query, alias)."""
-        model = spec.model
-        identity = [model.entity_id.in_(entity_ids)] if entity_ids is not None else []
-        resolved = self._resolved_ids(model, campaign_id, chain, *identity)
-        row = aliased(model, name="row")
-        head = aliased(EntityHead, name="head")
-        columns: list[Any] = [row, head.version]
-        geo = _geojson_column(model)
-        if geo is not None:
-            columns.append(func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0).label("geojson"))  # type: ignore[attr-defined]
-        query = (
-            select(*columns)
-            .join(resolved, row.id == resolved.c.row_id)
-            .outerjoin(head, (head.entity_id == row.entity_id) & (head.branch_id == branch_id))
-        )
-        if not include_deleted:
-            query = query.where(row.is_deleted.is_(False))
-        return query, row
+    ) -> tuple[Select[Any], Any, dict[str, Any]]:
+        """The rows visible at the chain with the branch's head version: (query, row alias, parameters)."""
+        query, row = _as_of_template(spec.model, entity_ids is not None, include_deleted)
+        params: dict[str, Any] = {
+            "chain_branches": [link.branch_id for link in chain],
+            "chain_times": [link.at for link in chain],
+            "chain_depths": [link.depth for link in chain],
+            "campaign_id": campaign_id,
+            "head_branch": branch_id,
+        }
+        if entity_ids is not None:
+            params["entity_ids"] = list(entity_ids)
+        return query, row, params
 
     def _state(self, spec: EntitySpec, result_row: Any) -> EntityState:
         row: VersionedRow = result_row[0]
@@ -221,7 +253,7 @@ class VersionStore:
         spec = spec_for(entity_type)
         tree = await self.tree(branch.campaign_id)
         chain = tree.chain(branch.id, branch.world_time if at is None else at)
-        query, _ = self.as_of_query(
+        query, _, params = self.as_of_query(
             spec,
             branch.campaign_id,
             branch.id,
@@ -229,7 +261,7 @@ class VersionStore:
             entity_ids=[entity_id],
             include_deleted=include_deleted,
         )
-        result = (await self.session.execute(query)).first()
+        result = (await self.session.execute(query, params)).first()
         return self._state(spec, result) if result is not None else None
 
     async def require(
@@ -259,7 +291,7 @@ class VersionStore:
         spec = spec_for(entity_type)
         tree = await self.tree(branch.campaign_id)
         chain = tree.chain(branch.id, branch.world_time if at is None else at)
-        query, row = self.as_of_query(
+        query, row, params = self.as_of_query(
             spec, branch.campaign_id, branch.id, chain, entity_ids=entity_ids, include_deleted=include_deleted
         )
         for condition in where:
@@ -269,7 +301,7 @@ class VersionStore:
         query = query.order_by(row.entity_id).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        return [self._state(spec, r) for r in (await self.session.execute(query)).all()]
+        return [self._state(spec, r) for r in (await self.session.execute(query, params)).all()]
 
     async def history(self, entity_type: EntityType | str, entity_id: uuid.UUID, branch: Branch) -> list[EntityState]:
         """Every version visible from `branch`: its own rows and its ancestors' rows up to each fork."""

@@ -26,7 +26,7 @@ from campaign_api.domain import spatial_queries as spatial
 from campaign_api.domain.state_variables import scope_values
 from campaign_api.domain.store import EntityState
 from campaign_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from campaign_api.graphql import rules_ops
+from campaign_api.graphql import rules_ops, world_ops
 from campaign_api.graphql.context import GraphQLContext, _uuid
 from campaign_api.graphql.entities import (
     CREATE_INPUTS,
@@ -55,6 +55,7 @@ from campaign_api.graphql.types import (
     User,
     World,
 )
+from campaign_api.jobs import enqueue_due_work
 from campaign_shared.messages import EntityType
 
 Ctx = Info[GraphQLContext, None]
@@ -111,6 +112,7 @@ RULES: dict[str, Rule] = {
     "setVariable": Rule(Action.WRITE),
     "createUploadUrl": Rule(Action.WRITE),
 }
+RULES.update(world_ops.RULES)
 for _etype, _list in LIST_FIELDS.items():
     RULES[_list] = Rule(Action.READ, service=True)
     for _verb in ("create", "update", "delete", "restore"):
@@ -400,8 +402,7 @@ async def map_layer(
     if cached is not None:
         return cached
     async with _ctx(info).read() as svc:
-        states = await spatial.map_layer(svc.store, branch, at, bbox)
-    layer = spatial.feature_collection([s for s in states if _visible(s, access)])
+        layer = await spatial.map_layer_collection(svc.store, branch, at, bbox, include_hidden=access.gm_view)
     await cache.put(key, layer)
     return layer
 
@@ -702,6 +703,8 @@ async def advance_world_time(
     async with _ctx(info).write() as svc:
         branch = await svc.advance_time(_uuid(branch_id, "branchId"), target, expected_version)
         branch_uuid = branch.id
+    # after commit: the due work of the elapsed span, at once (the scheduler's sweeps catch up otherwise)
+    await enqueue_due_work(_ctx(info).resources.settings, cid, branch_uuid, target)
     return await _branch_object(info, branch_uuid)
 
 
@@ -988,6 +991,7 @@ def query_fields() -> dict[str, Any]:
         "mergePreview": merge_preview,
         "auditLog": audit_log,
         **rules_ops.QUERY_FIELDS,
+        **world_ops.QUERY_FIELDS,
     }
     for etype in LIST_FIELDS:
         fields[LIST_FIELDS[etype]] = _make_list_resolver(etype)
@@ -1010,6 +1014,7 @@ def mutation_fields() -> dict[str, Any]:
         "setVariable": set_variable,
         "createUploadUrl": create_upload_url,
         **rules_ops.MUTATION_FIELDS,
+        **world_ops.MUTATION_FIELDS,
     }
     for etype in LIST_FIELDS:
         name = type_name(etype)

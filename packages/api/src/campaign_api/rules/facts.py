@@ -173,7 +173,9 @@ async def spatial_facts(
     tree = await store.tree(branch.campaign_id)
     chain = tree.chain(branch.id, at)
     ids = sorted({a for _, a, _ in geometric} | {b for _, _, b in geometric})
-    query, _ = store.as_of_query(spec_for(EntityType.LOCATION), branch.campaign_id, branch.id, chain, entity_ids=ids)
+    query, _, params = store.as_of_query(
+        spec_for(EntityType.LOCATION), branch.campaign_id, branch.id, chain, entity_ids=ids
+    )
     shapes = query.subquery("shapes")
     first, second = shapes.alias("first_shape"), shapes.alias("second_shape")
     table = values(column("a", Uuid), column("b", Uuid), name="pairs").data(sorted({(a, b) for _, a, b in geometric}))
@@ -187,7 +189,8 @@ async def spatial_facts(
         .select_from(table)
         .join(first, first.c.entity_id == table.c.a)
         .join(second, second.c.entity_id == table.c.b)
-        .where(first.c.geom.is_not(None), second.c.geom.is_not(None))
+        .where(first.c.geom.is_not(None), second.c.geom.is_not(None)),
+        params,
     )
     measured = {(a, b): (bool(covers), float(dist)) for a, b, covers, dist in rows.all()}
     for read, a, b in geometric:
