@@ -1,0 +1,169 @@
+"""The API under load: 50 concurrent GraphQL clients against the real stack on this machine.
+
+Starts the whole stack (SeaweedFS, rules engine, API, scheduler) on free ports with its own database,
+generates a campaign of 10 000 entities (the same generator as `domain_bench.py`), signs a user in
+over REST, then measures with 50 concurrent clients:
+
+* a campaign overview (campaign + branches, 50 settlements, structures, events),
+* `mapLayer` with all 10 000 point locations (cold: first call after a change; warm: cached in Redis),
+
+printing p50/p95 and throughput, and writing benchmarks/results/api.json.
+
+    uv run python benchmarks/api_bench.py [--clients 50] [--requests 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from domain_bench import GENERATE  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+
+import devstack  # noqa: E402
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+DB = "campaign_api_bench"
+OVERVIEW = """query($c: ID!) {
+  campaign(id: $c) { name mainBranch { id worldTime } branches { id name } }
+  settlements(campaignId: $c, limit: 50) { id name level population }
+  structures(campaignId: $c, limit: 200) { id name level }
+  events(campaignId: $c, limit: 50) { id name status }
+}"""
+LAYER = "query($c: ID!) { mapLayer(campaignId: $c) }"
+
+
+async def load(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any], clients: int, requests: int
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(requests):
+        queue.put_nowait(i)
+
+    async def worker() -> None:
+        nonlocal errors
+        while not queue.empty():
+            queue.get_nowait()
+            started = time.perf_counter()
+            response = await client.post("/graphql", json={"query": query, "variables": variables})
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200 or response.json().get("errors"):
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": requests,
+        "errors": errors,
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "throughput_rps": round(requests / elapsed, 1),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--entities", type=int, default=10_000)
+    args = parser.parse_args()
+    ports = devstack.Ports.free()
+    state = Path(tempfile.mkdtemp(prefix="api-bench-"))
+    with devstack.running_stack(
+        ports,
+        state,
+        database_url=f"{PG}/{DB}",
+        admin_database_url=f"{PG}/postgres",
+        redis_url="redis://127.0.0.1:6379/13",
+        prefix=f"bench-{uuid.uuid4().hex[:6]}",
+        recreate_db=True,
+        with_frontend=False,
+        extra_env={
+            "APP_ENV": "test",
+            "LOG_LEVEL": "WARNING",
+            "GRAPHQL_RATE_LIMIT_PER_MINUTE": "1000000",
+            "GRAPHQL_IP_RATE_LIMIT_PER_MINUTE": "1000000",
+        },
+    ) as (_, env):
+        base = f"http://127.0.0.1:{ports.api}"
+        async with httpx.AsyncClient(base_url=base, timeout=60) as anon:
+            reg = await anon.post(
+                "/auth/register", json={"email": "bench@example.test", "password": "bench bench bench", "name": "Bench"}
+            )
+            reg.raise_for_status()
+            token, user_id = reg.json()["access_token"], reg.json()["user"]["id"]
+        ids = {k: uuid.uuid4() for k in ("world", "campaign", "b0", "b1", "b2", "b3", "b4")}
+        engine = create_async_engine(env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+        async with engine.begin() as conn:
+            for statement in GENERATE.split(";\n"):
+                if statement.strip() and not statement.strip().startswith("INSERT INTO users"):
+                    await conn.execute(text(statement), {**ids, "user": user_id, "n": args.entities})
+            await conn.execute(
+                text(
+                    "INSERT INTO memberships (id, campaign_id, user_id, role, created_at, updated_at) "
+                    "VALUES (gen_random_uuid(), :c, :u, 'OWNER', now(), now())"
+                ),
+                {"c": ids["campaign"], "u": user_id},
+            )
+            await conn.execute(
+                text("UPDATE worlds SET calendar = :cal WHERE id = :w"),
+                {"w": ids["world"], "cal": json.dumps(_gregorian())},
+            )
+        await engine.dispose()
+        variables = {"c": str(ids["campaign"])}
+        results: dict[str, Any] = {"clients": args.clients, "entities": args.entities * 2}
+        async with httpx.AsyncClient(
+            base_url=base,
+            timeout=120,
+            headers={"Authorization": f"Bearer {token}"},
+            limits=httpx.Limits(max_connections=args.clients),
+        ) as client:
+            results["overview"] = await load(client, OVERVIEW, variables, args.clients, args.requests)
+            # cold: every call after a change misses the cache; measured one at a time
+            cold = []
+            for _ in range(5):
+                await client.post(
+                    "/graphql",
+                    json={
+                        "query": 'mutation($c: ID!) { createParty(input: {campaignId: $c, name: "x"}) { id } }',
+                        "variables": variables,
+                    },
+                )
+                started = time.perf_counter()
+                body = (await client.post("/graphql", json={"query": LAYER, "variables": variables})).json()
+                cold.append((time.perf_counter() - started) * 1000)
+                assert len(body["data"]["mapLayer"]["features"]) == args.entities, body.get("errors")
+            results["map_layer_cold_ms"] = {"p50_ms": round(statistics.median(cold), 1), "max_ms": round(max(cold), 1)}
+            results["map_layer_warm"] = await load(client, LAYER, variables, args.clients, args.requests // 4)
+    print(json.dumps(results, indent=2))
+    (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
+    (ROOT / "benchmarks" / "results" / "api.json").write_text(json.dumps(results, indent=2))
+
+
+def _gregorian() -> Any:
+    from campaign_shared.calendar import get_preset
+
+    return get_preset("gregorian").model_dump(mode="json")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
