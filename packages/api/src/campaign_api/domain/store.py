@@ -145,8 +145,10 @@ def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: 
         .render_derived(name="chain", with_types=False)
     )
     identity = [model.entity_id == any_(bindparam("entity_ids", type_=ARRAY(Uuid)))] if with_ids else []
+    # DISTINCT ON picks, per entity, the row of the nearest branch; the whole row is selected here so the
+    # outer query reads it from the subquery instead of joining the table again
     resolved = (
-        select(model.id.label("row_id"))
+        select(model)
         .join(chain_t, model.branch_id == chain_t.c.branch_id)
         .where(
             model.campaign_id == bindparam("campaign_id", type_=Uuid),
@@ -158,15 +160,13 @@ def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: 
         .order_by(model.entity_id, chain_t.c.depth)
         .subquery("resolved")
     )
-    row = aliased(model, name="row")
+    row = aliased(model, resolved, name="row")
     head = aliased(EntityHead, name="head")
     columns: list[Any] = [row, head.version.label("head_version")]
     if model is Location:
         columns.append(func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0).label("geojson"))  # type: ignore[attr-defined]
-    query = (
-        select(*columns)
-        .join(resolved, row.id == resolved.c.row_id)
-        .outerjoin(head, (head.entity_id == row.entity_id) & (head.branch_id == bindparam("head_branch", type_=Uuid)))
+    query = select(*columns).outerjoin(
+        head, (head.entity_id == row.entity_id) & (head.branch_id == bindparam("head_branch", type_=Uuid))
     )
     if not include_deleted:
         query = query.where(row.is_deleted.is_(False))
