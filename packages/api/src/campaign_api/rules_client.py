@@ -23,10 +23,10 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from loguru import logger
 from prometheus_client import Counter, Gauge
 
-import campaign_shared.rules_operators  # noqa: F401 - the fallback evaluates the SPEC §5 domain operators too
 from campaign_api.circuit_breaker import BreakerState, CircuitBreaker
 from campaign_shared.grpc import rules_v1
 from campaign_shared.grpc.evaluation import evaluate
+from campaign_shared.rules_operators import install as install_domain_operators
 from campaign_shared.settings import RulesEngineClientSettings
 
 SERVICE_NAME = "campaign.rules.v1.RulesEngine"
@@ -144,6 +144,7 @@ class RulesEngineClient:
         )
         for candidate in BreakerState:
             BREAKER_STATE.labels(candidate.value).set(1 if candidate is self.breaker.state else 0)
+        install_domain_operators()  # the fallback evaluates entity, inside, daysSince ... like the engine
 
     @property
     def timeout_s(self) -> float:

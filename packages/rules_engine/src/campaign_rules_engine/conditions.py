@@ -11,11 +11,11 @@ import hashlib
 import time
 from typing import Any
 
-import campaign_rules_engine.operators  # noqa: F401 - registers the SPEC §5 domain operators
 from campaign_rules_engine.cache import CacheKey, ResultCache
 from campaign_rules_engine.graph import NodeKind, NodeRef
 from campaign_rules_engine.graph_store import GraphStore
 from campaign_rules_engine.metrics import EVALUATION_SECONDS, EVALUATIONS
+from campaign_rules_engine.operators import install as install_domain_operators
 from campaign_shared import jsonlogic
 from campaign_shared.grpc import rules_v1
 from campaign_shared.grpc.evaluation import (
@@ -45,6 +45,7 @@ class ConditionEvaluator:
     def __init__(self, cache: ResultCache[str], graphs: GraphStore) -> None:
         self.cache = cache
         self.graphs = graphs
+        install_domain_operators()  # entity, inside, distance, resolved, daysSince ... (SPEC §5)
 
     def evaluate(self, request: rules_v1.EvaluateConditionRequest) -> rules_v1.EvaluationResult:
         started = time.perf_counter_ns()

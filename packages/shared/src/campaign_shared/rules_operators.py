@@ -1,10 +1,11 @@
 """The domain operators of SPEC §5, as pure synchronous functions over prefetched facts.
 
-One definition, used by the rules engine and by the API's local fallback: both evaluate through
+One definition, used by the rules engine and by the API's local fallback. Both evaluate through
 ``campaign_shared.grpc.evaluation``, which compiles with :data:`~campaign_shared.jsonlogic.default_registry`,
-so importing this module registers the operators there (``register_domain_operators`` registers them in
-any other registry). Every operator receives the evaluation's root data and only reads it; the
-API's context builder fetched the facts beforehand (see ``campaign_api.rules.context``):
+so each process calls :func:`install` when it starts (importing this module registers nothing);
+:data:`REGISTRY` holds the operators alone for explicit ``compile(rule, operators=REGISTRY)``. Every
+operator receives the evaluation's root data and only reads it; the API's context builder fetched the
+facts beforehand (see ``campaign_api.rules.context``):
 
 - ``{"entity": [type, id, field]}`` reads ``data["entity"][TYPE][id][field]`` (``field`` may be a
   dotted path such as ``variables.gold``; without ``field`` the whole record).
@@ -178,7 +179,7 @@ OPERATORS: Final[dict[str, Callable[..., Any]]] = {
 
 
 def register_domain_operators(registry: OperatorRegistry) -> OperatorRegistry:
-    """Register (or re-register) every domain operator in ``registry``; idempotent."""
+    """Register (or re-register) every domain operator in ``registry``; idempotent and cheap."""
     for name, fn in OPERATORS.items():
         current = registry.get(name)
         if current is None or current.fn is not fn:
@@ -186,4 +187,10 @@ def register_domain_operators(registry: OperatorRegistry) -> OperatorRegistry:
     return registry
 
 
-register_domain_operators(default_registry)
+def install() -> None:
+    """Make the domain operators part of every default compilation (engine and API call this at start)."""
+    register_domain_operators(default_registry)
+
+
+REGISTRY: Final[OperatorRegistry] = register_domain_operators(OperatorRegistry())
+"""Only the domain operators, for callers that pass a registry explicitly."""

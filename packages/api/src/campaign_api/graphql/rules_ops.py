@@ -16,6 +16,7 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from campaign_api.db.models import Branch as BranchRow
+from campaign_api.domain.registry import SPECS
 from campaign_api.errors import DependencyUnavailable, NotFound, ValidationFailed
 from campaign_api.graphql.context import GraphQLContext, _uuid
 from campaign_api.graphql.entities import EntityTypeEnum  # noqa: F401 - registers the EntityType enum
@@ -147,6 +148,8 @@ async def evaluate_conditions(
     only, without traces."""
     ctx = info.context
     etype = EntityType(type.value if hasattr(type, "value") else type)
+    if etype not in SPECS:
+        raise ValidationFailed("only campaign entities have conditions", details={"field": "type"})
     campaign_id = await ctx.campaign_of(entity_id=id)
     access = await ctx.authorize(RULES["evaluateConditions"], campaign_id)
     branch = await _branch(ctx, campaign_id, branch_id)

@@ -7,6 +7,6 @@ evaluator locally), and `graph` turns conditions, effects, links and variables i
 dependency graph.
 """
 
-from campaign_api.rules.operators import OPERATORS, REGISTRY
+from campaign_api.rules.operators import OPERATORS, REGISTRY, install
 
-__all__ = ["OPERATORS", "REGISTRY"]
+__all__ = ["OPERATORS", "REGISTRY", "install"]

@@ -35,6 +35,7 @@ from campaign_api.db.models import Branch, Campaign, World
 from campaign_api.domain.store import VersionStore
 from campaign_api.errors import NotFound
 from campaign_api.rules import facts
+from campaign_api.rules.operators import install
 from campaign_api.rules.reads import CombinedReads, combine, computed_facts, view
 from campaign_api.rules.relations import NAMESPACE_OF, Owner, related
 from campaign_shared.messages import EntityType
@@ -58,6 +59,7 @@ async def build_context(
     store: VersionStore, branch: Branch, at: int | None, owner: Owner | None, rules: Sequence[Any]
 ) -> RuleContext:
     """Analyse ``rules`` and fetch everything they read as of (branch, at)."""
+    install()  # computed ids may call domain operators
     when = branch.world_time if at is None else at
     analyses = [analyse(rule) for rule in rules]
     builder = _Builder(store, branch, when, owner, combine(analyses))
@@ -166,6 +168,7 @@ class _Builder:
                     known_facts[operator].setdefault(first, {}).update(row)
 
     async def _entities(self, table: dict[str, dict[str, Any]], reads: Iterable[EntityRead]) -> None:
+        reads = list(reads)
         wanted: dict[EntityType, set[uuid.UUID]] = defaultdict(set)
         for read in reads:
             etype, ident = facts.entity_type_of(read.entity_type), facts.as_uuid(read.entity_id)

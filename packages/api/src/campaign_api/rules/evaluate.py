@@ -21,6 +21,7 @@ from campaign_api.db.models import Branch
 from campaign_api.domain.service import DomainService
 from campaign_api.domain.store import EntityState
 from campaign_api.rules.context import build_context
+from campaign_api.rules.operators import install
 from campaign_api.rules.relations import Owner
 from campaign_api.rules_client import ConditionRequest, Evaluation, RulesEngineClient
 from campaign_shared.grpc.evaluation import evaluate
@@ -81,6 +82,7 @@ async def evaluate_fields(
 
     Returns ``available`` and ``visible`` always (unless narrowed away), then computed fields by name.
     """
+    install()
     row = branch if isinstance(branch, Branch) else await svc.store.branch(branch)
     etype = EntityType(entity_type)
     when = row.world_time if at is None else at

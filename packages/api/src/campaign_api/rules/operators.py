@@ -1,17 +1,13 @@
-"""The SPEC §5 domain operators as the API evaluates them: the shared definitions, registered once.
+"""The SPEC §5 domain operators as the API evaluates them: the shared definitions, installed at start.
 
-``campaign_shared.rules_operators`` holds the one definition used by the rules engine as well; the
+``campaign_shared.rules_operators`` holds the one definition used by the rules engine as well. The
 API's fallback evaluation and its validation of condition expressions compile with the default
-registry, where they are registered here.
+registry: :func:`install` registers them there; the rules client runs it when the API starts, and
+evaluation entry points run it again (idempotent, cheap) for callers outside the app.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from campaign_shared.rules_operators import OPERATORS, REGISTRY, install
 
-from campaign_shared.jsonlogic import OperatorRegistry, default_registry
-from campaign_shared.rules_operators import OPERATORS, register_domain_operators
-
-REGISTRY: Final[OperatorRegistry] = register_domain_operators(default_registry)
-
-__all__ = ["OPERATORS", "REGISTRY"]
+__all__ = ["OPERATORS", "REGISTRY", "install"]
