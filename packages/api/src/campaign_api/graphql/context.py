@@ -43,7 +43,7 @@ class GraphQLContext(BaseContext, kw_only=True):
     auth_error: AppError | None = None
     connection_params: dict[str, Any] | None = None
     client_ip: str = "unknown"
-    calendars: dict[uuid.UUID, asyncio.Future[Calendar]] = {}  # noqa: RUF012 - a fresh dict per request
+    calendars: dict[uuid.UUID, asyncio.Future[Calendar]] = {}  # a fresh dict per request (context_getter)
 
     @property
     def actor_id(self) -> uuid.UUID | None:
