@@ -8,7 +8,11 @@ No `from __future__ import annotations` here: the per-entity resolvers are gener
 reads their annotations as real objects.
 """
 
+import csv
+import io
+import json
 import uuid
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -98,6 +102,7 @@ RULES: dict[str, Rule] = {
     "variables": Rule(Action.READ, service=True),
     "mergePreview": Rule(Action.WRITE),
     "auditLog": Rule(Action.WRITE),
+    "exportAuditLog": Rule(Action.WRITE),
     "createWorld": Rule(Action.SIGNED_IN),
     "createCampaign": Rule(Action.SIGNED_IN),
     "addMember": Rule(Action.ADMIN),
@@ -537,6 +542,49 @@ async def audit_log(
     query = query.order_by(AuditRow.recorded_at.desc(), AuditRow.id.desc()).offset(max(offset, 0)).limit(_limit(limit))
     async with _ctx(info).read() as svc:
         return [AuditEntry.of(r, calendar) for r in await svc.session.scalars(query)]
+
+
+@strawberry.enum
+class ExportFormat(Enum):
+    CSV = "CSV"
+    JSON = "JSON"
+
+
+async def export_audit_log(
+    info: Ctx,
+    campaign_id: strawberry.ID,
+    format: ExportFormat = ExportFormat.CSV,
+    branch_id: strawberry.ID | None = None,
+    entity_type: str | None = None,
+    entity_id: strawberry.ID | None = None,
+    operation: str | None = None,
+) -> str:
+    """The filtered audit log as a CSV or JSON document (newest first, at most 1000 rows per call)."""
+    cid = await _ctx(info).campaign_of(campaign_id=campaign_id)
+    await _guard(info, "exportAuditLog", cid)
+    entries = await audit_log(info, campaign_id, branch_id, entity_type, entity_id, operation, None, None, 0)
+    rows = [
+        {
+            "recordedAt": e.recorded_at.isoformat(),
+            "operation": e.operation,
+            "entityType": e.entity_type,
+            "entityId": e.entity_id,
+            "branchId": e.branch_id,
+            "actorId": e.actor_id,
+            "worldTime": str(e.world_time) if e.world_time is not None else None,
+            "version": e.version,
+            "diff": e.diff,
+        }
+        for e in entries
+    ]
+    if format is ExportFormat.JSON:
+        return json.dumps(rows, default=str)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["recordedAt"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "diff": json.dumps(row["diff"], default=str)})
+    return out.getvalue()
 
 
 # -- mutations: worlds, campaigns, members ----------------------------------------------------------
@@ -990,6 +1038,7 @@ def query_fields() -> dict[str, Any]:
         "variables": variables,
         "mergePreview": merge_preview,
         "auditLog": audit_log,
+        "exportAuditLog": export_audit_log,
         **rules_ops.QUERY_FIELDS,
         **world_ops.QUERY_FIELDS,
     }
