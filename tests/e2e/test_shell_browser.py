@@ -13,7 +13,9 @@ def test_shell_shows_every_dependency_ready(stack: StackHandle, browser: Browser
     assert stack.process("frontend").running, "the frontend must be built (make frontend-build) before tests"
     page = browser.new_page()
     try:
+        # Anonymous visitors land on the sign-in page, which shows the stack status.
         page.goto(stack.frontend_url + "/")
+        expect(page).to_have_url(stack.frontend_url + "/login?next=%2Fcampaigns")
         expect(page.get_by_test_id("overall-status")).to_have_attribute("data-status", "ready", timeout=20_000)
         for name in ("database", "redis", "s3", "rules_engine"):
             expect(page.get_by_test_id(f"check-{name}")).to_have_attribute("data-ok", "true")

@@ -78,9 +78,11 @@ export function createAuthLink(): ApolloLink {
 class SessionWsLink extends ApolloLink {
   private client: WsClient | null = null;
   private link: GraphQLWsLink | null = null;
+  private readonly url: () => string;
 
-  constructor(private readonly url: () => string) {
+  constructor(url: () => string) {
     super();
+    this.url = url;
   }
 
   override request(operation: ApolloLink.Operation): Observable<ApolloLink.Result> {
@@ -142,7 +144,9 @@ export function createApolloClient(options: ClientOptions = {}): ApolloClient {
   });
   onSignedOut(() => {
     ws.reset();
-    void client.clearStore();
+    // After the operation that noticed the session end has delivered its error (clearing the store
+    // now would reject it with "store reset" instead of UNAUTHENTICATED).
+    setTimeout(() => void client.clearStore(), 0);
   });
   return client;
 }

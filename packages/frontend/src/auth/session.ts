@@ -29,14 +29,16 @@ export const useSession = create<SessionState>(() => ({ status: "unknown", user:
 /** A REST auth failure with the API's stable error code and the offending field, if any. */
 export class AuthError extends Error {
   override name = "AuthError";
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly status: number,
-    readonly field: string | null = null,
-    readonly fields: Readonly<Record<string, string>> = {},
-  ) {
+  readonly code: string;
+  readonly status: number;
+  readonly field: string | null;
+  readonly fields: Readonly<Record<string, string>>;
+  constructor(message: string, code: string, status: number, field: string | null = null, fields: Readonly<Record<string, string>> = {}) {
     super(message);
+    this.code = code;
+    this.status = status;
+    this.field = field;
+    this.fields = fields;
   }
 }
 
@@ -130,7 +132,7 @@ async function doRefresh(): Promise<boolean> {
 function withCrossTabLock(run: () => Promise<boolean>): Promise<boolean> {
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
   if (!locks?.request) return run();
-  return locks.request("cm-auth-refresh", run) as Promise<boolean>;
+  return locks.request("cm-auth-refresh", run) as unknown as Promise<boolean>;
 }
 
 /**

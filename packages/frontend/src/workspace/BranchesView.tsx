@@ -4,10 +4,11 @@ import { type FormEvent, useId, useMemo, useState } from "react";
 import { describeError } from "../apollo/errors.ts";
 import { Button, Field, inputClass, Panel, Status, TextField } from "../components/ui.tsx";
 import { ForkBranchDocument, MergeBranchDocument, type MergePreviewQuery, MergePreviewDocument } from "../gql/graphql.ts";
-import { entityMeta, shortId } from "../lib/entities.ts";
+import { entityMeta } from "../lib/entities.ts";
 import { useUi } from "../store/ui.ts";
 import { branchTree } from "./ContextBar.tsx";
 import { useWorkspace } from "./context.ts";
+import { EntityName } from "./EntityName.tsx";
 
 export default function BranchesView() {
   const ws = useWorkspace();
@@ -204,7 +205,7 @@ function MergePanel() {
             <ul className="flex flex-col gap-1 text-sm" aria-label="Changes that merge automatically">
               {changes.map((c) => (
                 <li key={`${c.entityType}:${c.entityId}`}>
-                  <span className="font-medium">{entityMeta(c.entityType)?.label ?? c.entityType}</span> {shortId(c.entityId)}: {c.action.toLowerCase()}{" "}
+                  <span className="font-medium">{entityMeta(c.entityType)?.label ?? c.entityType}</span> <EntityName type={c.entityType} id={c.entityId} />: {c.action.toLowerCase()}{" "}
                   <span className="text-slate-400">{c.changes.map((f) => f.path.replace(/^\//, "")).join(", ")}</span>
                 </li>
               ))}
@@ -229,7 +230,7 @@ function MergePanel() {
                   return (
                     <tr key={key} className="border-t border-slate-800 align-top" data-testid="conflict-row">
                       <td className="py-2 pr-2">
-                        {entityMeta(c.entityType)?.label ?? c.entityType} {shortId(c.entityId)}
+                        {entityMeta(c.entityType)?.label ?? c.entityType} <EntityName type={c.entityType} id={c.entityId} />
                       </td>
                       <td className="py-2 pr-2 font-mono">{field}</td>
                       {(["base", "ours", "theirs"] as const).map((side) => (

@@ -138,7 +138,7 @@ function AdvanceForm({ branch, calendar, onDone }: { branch: BranchFieldsFragmen
   const week = (calendar?.spec.weekdays.length ?? 7) * spd;
 
   return (
-    <form id="advance-form" onSubmit={onSubmit} className="flex basis-full flex-wrap items-end gap-2 rounded border border-slate-700 bg-slate-950 p-2" aria-label="Advance world time">
+    <form id="advance-form" noValidate onSubmit={onSubmit} className="flex basis-full flex-wrap items-end gap-2 rounded border border-slate-700 bg-slate-950 p-2" aria-label="Advance world time">
       <div className="flex gap-1" role="group" aria-label="Advance by">
         <Button onClick={() => step(sph)} disabled={loading}>+1 hour</Button>
         <Button onClick={() => step(spd)} disabled={loading}>+1 day</Button>

@@ -7,7 +7,7 @@ import { EntityHistoryDocument, RestoreVersionDocument, VersionDiffDocument } fr
 import { type EntityMeta, type EntityRow, entityMeta, type FieldMeta, shortId } from "../lib/entities.ts";
 import { useUi } from "../store/ui.ts";
 import { scope, useWorkspace } from "./context.ts";
-import { changedFields, EntityForm, toInput, valuesFromRow } from "./EntityForm.tsx";
+import { changedFields, EntityForm, type FormValues, toInput, valuesFromRow } from "./EntityForm.tsx";
 
 export function Inspector() {
   const selection = useUi((s) => s.selection);
@@ -81,15 +81,20 @@ function Value({ field, row }: { field: FieldMeta; row: EntityRow }) {
   if (field.kind === "bool") return <>{value ? "Yes" : "No"}</>;
   if (field.kind === "point") {
     const g = value as { type?: string; coordinates?: unknown };
-    return <>{g.type === "Point" && Array.isArray(g.coordinates) ? g.coordinates.map((c) => Number(c).toFixed(4)).join(", ") : g.type}</>;
+    if (g.type === "Point" && Array.isArray(g.coordinates)) return <>{g.coordinates.map((c) => Number(c).toFixed(4)).join(", ")}</>;
+    const corners = g.type === "Polygon" && Array.isArray(g.coordinates) ? ((g.coordinates[0] as unknown[] | undefined)?.length ?? 1) - 1 : null;
+    return <>{corners !== null ? `outline with ${corners} corners (drawn on the map)` : g.type}</>;
   }
   if (field.kind === "ref") return <span title={String(value)}>{shortId(String(value))}</span>;
+  if (field.kind === "select") return <>{String(value).charAt(0) + String(value).slice(1).toLowerCase()}</>;
   return <span className="whitespace-pre-wrap">{String(value)}</span>;
 }
 
 function Overview({ meta, row, refetch }: { meta: EntityMeta; row: EntityRow; refetch(): void }) {
   const ws = useWorkspace();
-  const [editing, setEditing] = useState(false);
+  // An edit is based on the version shown when it started: if the entity changes meanwhile (another
+  // user, live updates), saving is a CONFLICT instead of silently overwriting their change.
+  const [editing, setEditing] = useState<{ version: number; initial: FormValues } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [update, updateState] = useMutation(meta.update);
   const [remove, removeState] = useMutation(meta.remove);
@@ -97,19 +102,19 @@ function Overview({ meta, row, refetch }: { meta: EntityMeta; row: EntityRow; re
   const canWrite = ws.isGm && ws.asOf === null;
   const fields = meta.fields.filter((f) => !f.gmOnly || ws.isGm);
 
-  const initial = valuesFromRow(meta, row, ws.calendar);
   const onSave = async (input: Record<string, unknown>) => {
+    if (!editing) return false;
     setError(null);
-    const before = toInput(meta, initial, ws.calendar, ws.isGm).input;
+    const before = toInput(meta, editing.initial, ws.calendar, ws.isGm).input;
     const changes = changedFields(before, input);
     if (!Object.keys(changes).length) {
-      setEditing(false);
+      setEditing(null);
       return true;
     }
     try {
-      await update({ variables: { id: row.id, branchId: ws.branch.id, input: { ...changes, expectedVersion: row.version } } });
+      await update({ variables: { id: row.id, branchId: ws.branch.id, input: { ...changes, expectedVersion: editing.version } } });
       ws.announce(`${meta.label} saved.`);
-      setEditing(false);
+      setEditing(null);
       refetch();
       return true;
     } catch (e) {
@@ -132,7 +137,7 @@ function Overview({ meta, row, refetch }: { meta: EntityMeta; row: EntityRow; re
   return (
     <div className="flex flex-col gap-3">
       {editing ? (
-        <EntityForm meta={meta} initial={initial} submitLabel="Save changes" busy={updateState.loading} error={error} onSubmit={onSave} onCancel={() => setEditing(false)} testId="edit-entity-form" />
+        <EntityForm meta={meta} initial={editing.initial} submitLabel="Save changes" busy={updateState.loading} error={error} onSubmit={onSave} onCancel={() => setEditing(null)} testId="edit-entity-form" />
       ) : (
         <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1.5 text-sm">
           {fields.map((f) => (
@@ -151,12 +156,20 @@ function Overview({ meta, row, refetch }: { meta: EntityMeta; row: EntityRow; re
       )}
       {error && !editing && <Status kind="error">{error.message}</Status>}
       {error?.code === "CONFLICT" && (
-        <Button onClick={() => { setError(null); refetch(); }}>Reload latest version</Button>
+        <Button
+          onClick={() => {
+            setError(null);
+            setEditing(null);
+            refetch();
+          }}
+        >
+          Reload latest version
+        </Button>
       )}
       {canWrite && !editing && (
         <div className="flex flex-wrap gap-2">
           {!row.deleted && (
-            <Button tone="primary" onClick={() => setEditing(true)}>
+            <Button tone="primary" onClick={() => { setError(null); setEditing({ version: row.version, initial: valuesFromRow(meta, row, ws.calendar) }); }}>
               Edit
             </Button>
           )}
