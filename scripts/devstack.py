@@ -299,6 +299,20 @@ def migrate(env: Mapping[str, str]) -> None:
     subprocess.run([str(VENV_BIN / "campaign-api"), "migrate"], env={**os.environ, **env}, cwd=ROOT, check=True)
 
 
+def seed_demo_world(env: Mapping[str, str]) -> None:
+    """Load the demo world (`campaign-api seed-demo`; a no-op when it is there already)."""
+    done = subprocess.run(
+        [str(VENV_BIN / "campaign-api"), "seed-demo"],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"seeding the demo world failed:\n{done.stdout}{done.stderr}")
+    print(done.stdout.splitlines()[0] if done.stdout else "demo world loaded", flush=True)
+
+
 class Stack:
     """A set of started processes, stopped in reverse order."""
 
@@ -327,7 +341,9 @@ def running_stack(
     recreate_db: bool,
     with_frontend: bool,
     extra_env: Mapping[str, str] | None = None,
+    seed_demo: bool = False,
 ) -> Iterator[tuple[Stack, dict[str, str]]]:
+    """Start S3, migrate, (seed the demo world,) then the services; stop everything on exit."""
     env = {**stack_env(ports, database_url=database_url, redis_url=redis_url, prefix=prefix, state_dir=state_dir)}
     env.update(extra_env or {})
     stack = Stack()
@@ -336,6 +352,8 @@ def running_stack(
         ensure_database(admin_database_url, database_url.rsplit("/", 1)[1].split("?")[0], recreate=recreate_db)
         migrate(env)
         wait_s3_bucket(s3, env["S3_ENDPOINT"], env["S3_BUCKET"], env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"])
+        if seed_demo:  # after the migrations and once the bucket exists: the map image goes to S3
+            seed_demo_world(env)
         rules = stack.add(service("rules-engine", env, state_dir))
         rules.wait_http(f"http://127.0.0.1:{ports.rules_http}/health/ready", timeout=60)
         api = stack.add(service("api", env, state_dir))
@@ -408,7 +426,10 @@ def cmd_up(args: argparse.Namespace) -> int:
             recreate_db=False,
             with_frontend=not args.no_frontend,
             extra_env={"GRAPHQL_PLAYGROUND": "true", "GRAPHQL_INTROSPECTION": "true"},
+            seed_demo=True,
         ) as (stack, _env):
+            from campaign_api.seed import format_accounts
+
             print(
                 f"\nCampaign Manager is running ({time.monotonic() - started:.0f}s to ready):\n"
                 f"  App          http://127.0.0.1:{ports.frontend}/\n"
@@ -418,6 +439,8 @@ def cmd_up(args: argparse.Namespace) -> int:
                 f"  Scheduler    http://127.0.0.1:{ports.scheduler}/health\n"
                 f"  S3           http://127.0.0.1:{ports.s3}  (bucket campaign-manager)\n"
                 f"  Logs         {state_dir / 'logs'}\n"
+                "Demo accounts (demo world 'Calderwyn'; `campaign-api reset-demo` restores it):\n"
+                f"{format_accounts()}\n"
                 "Press Ctrl-C to stop everything.\n",
                 flush=True,
             )

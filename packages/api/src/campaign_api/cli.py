@@ -1,4 +1,4 @@
-"""`campaign-api`: serve the API, migrate the database, check the configuration."""
+"""`campaign-api`: serve the API, migrate the database, check the configuration, load the demo world."""
 
 from __future__ import annotations
 
@@ -29,6 +29,27 @@ def _serve(settings: Settings, workers: int, reload: bool) -> None:
     )
 
 
+def _demo(settings: Settings, *, reset: bool, force: bool) -> None:
+    """Load (or reload) the demo world and print the demo accounts."""
+    import asyncio
+
+    from campaign_api.seed import SeedRefused, format_accounts, reset_demo, seed_demo
+    from campaign_api.seed.content import CAMPAIGN_NAME, WORLD_NAME
+
+    try:
+        result = asyncio.run((reset_demo if reset else seed_demo)(settings, force=force))
+    except SeedRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    what = f"demo world {WORLD_NAME!r} with the campaign {CAMPAIGN_NAME!r}"
+    if result.created:
+        print(f"Loaded the {what} ({len(result.branches) - 1} what-if branches).")
+    else:
+        print(f"The {what} is already loaded: nothing changed.")
+    print("Demo accounts (for local demos only: these passwords are public):")
+    print(format_accounts())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="campaign-api", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -40,6 +61,12 @@ def main(argv: list[str] | None = None) -> None:
     downgrade = sub.add_parser("downgrade", help="revert database migrations")
     downgrade.add_argument("revision")
     sub.add_parser("check-config", help="validate the configuration and exit")
+    for name, text in (
+        ("seed-demo", "load the demo world and its accounts (a second run changes nothing)"),
+        ("reset-demo", "remove the demo accounts, their worlds and campaigns, and load the demo again"),
+    ):
+        demo = sub.add_parser(name, help=text)
+        demo.add_argument("--force", action="store_true", help="run even with APP_ENV=production")
     args = parser.parse_args(argv)
 
     try:
@@ -54,6 +81,9 @@ def main(argv: list[str] | None = None) -> None:
 
             settings.require("database")
             (upgrade if args.command == "migrate" else run_downgrade)(settings, args.revision)
+        elif args.command in {"seed-demo", "reset-demo"}:
+            settings.require("database", "s3")
+            _demo(settings, reset=args.command == "reset-demo", force=args.force)
         else:
             settings.require(*REQUIRED_CONCERNS)
             print("configuration OK")
