@@ -282,8 +282,11 @@ async def test_simulate_to_equals_what_the_advance_then_does(uow: Any, campaign:
         await _count(uow, Settlement, Settlement.campaign_id == c.id),
     )
     assert (await _read(uow, T.SETTLEMENT, world["town"].entity_id, main.id)).content["population"] == 800
-    real = await _advance(uow, main.id, to)
+    real = await _advance(uow, main.id, to, kinds=["EXPIRATION"])  # whichever job runs first does it all
     assert _summary(simulated.changes) == _summary(real.changes)
+    for kind in ("MAINTENANCE", "DEFERRED", "GROWTH"):
+        async with uow() as svc:
+            assert (await process_due_work(svc, main.id, kinds=[kind])).changes == []
     assert {c.kind for c in real.changes} == {"EXPIRATION", "DEFERRED", "GROWTH", "MAINTENANCE"}
 
 
@@ -356,3 +359,26 @@ async def test_a_branch_forked_after_resolution_applies_pending_deferred_effects
     assert [(c.kind, c.world_time) for c in report.changes] == [("DEFERRED", 6000)]
     async with uow() as svc:
         assert (await process_due_work(svc, child.id)).changes == []
+
+
+async def test_a_big_span_is_done_in_bounded_parts_with_the_same_result(uow: Any, campaign: Any) -> None:
+    _, main, actor = campaign
+    times = [2000, 2100, 2100, 2100, 2200, 2300, 2400]  # three share one world time: they stay together
+    events = [
+        await _create(uow, actor, T.EVENT, main.id, name=f"Deadline {i}", expires_at=t) for i, t in enumerate(times)
+    ]
+    async with uow() as svc:
+        await svc.advance_time(main.id, 5000)
+    parts = []
+    while True:
+        async with uow() as svc:
+            report = await process_due_work(svc, main.id, kinds=["DEFERRED"], max_items=2)
+        if not report.spans:
+            break
+        parts.append((report.up_to, [c.world_time for c in report.changes]))
+    assert parts == [(2099, [2000]), (2100, [2100, 2100, 2100]), (2399, [2200, 2300]), (5000, [2400])]
+    for event, t in zip(events, times, strict=True):
+        state = await _read(uow, T.EVENT, event.entity_id, main.id)
+        assert (state.content["status"], state.valid_from) == ("EXPIRED", t)
+    async with uow() as svc:
+        assert set((await watermarks(svc, main.id)).values()) == {5000}

@@ -27,6 +27,8 @@ Context = dict[str, Any]
 _NO_REENQUEUE = {Status.NEW, Status.QUEUED, Status.ACTIVE, Status.COMPLETE}
 #: GraphQL error codes that will not change by retrying: the job finishes, reporting why
 _FINAL_CODES = {"NOT_FOUND", "FORBIDDEN"}
+#: parts of one span a job asks for at most (each part is one bounded unit of work in the API)
+MAX_CALLS = 1000
 
 
 async def enqueue_due_work(
@@ -98,19 +100,27 @@ async def process_due_work(
         "kind": kind,
         "up_to": up_to,
     }
-    try:
-        data = await api.process_due_work(branch_id, up_to, [kind])
-    except ApiError as exc:
-        if exc.code in _FINAL_CODES:
-            logger.warning("due work of branch {} skipped: {}", branch_id, exc)
-            return {**result, "skipped": str(exc)}
-        raise
-    return {
-        **result,
-        "processed_to": int(data["processedToSeconds"]),
-        "changes": int(data["changeCount"]),
-        "spans": {s["kind"]: [int(s["fromSeconds"]), int(s["toSeconds"])] for s in data["spans"]},
-    }
+    changes, calls = 0, 0
+    spans: dict[str, list[int]] = {}
+    while True:  # a big span comes back in parts (the API bounds each unit of work)
+        try:
+            data = await api.process_due_work(branch_id, up_to, [kind])
+        except ApiError as exc:
+            if exc.code in _FINAL_CODES:
+                logger.warning("due work of branch {} skipped: {}", branch_id, exc)
+                return {**result, "skipped": str(exc)}
+            raise
+        calls += 1
+        changes += int(data["changeCount"])
+        for span in data["spans"]:
+            first = spans.get(span["kind"], [int(span["fromSeconds"])])[0]
+            spans[span["kind"]] = [first, int(span["toSeconds"])]
+        processed = int(data["processedToSeconds"])
+        if up_to is None or processed >= up_to or not data["spans"] or calls >= MAX_CALLS:
+            break
+        if ctx.get("job") is not None:
+            await ctx["job"].update()  # a heartbeat between parts
+    return {**result, "processed_to": processed, "changes": changes, "calls": calls, "spans": spans}
 
 
 async def echo(ctx: Context, *, value: Any = None) -> dict[str, Any]:

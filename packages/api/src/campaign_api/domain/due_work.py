@@ -12,10 +12,12 @@ Exactly once
     a span already covered changes nothing.
 
 Kinds and their order
-    EXPIRATION, DEFERRED, GROWTH, MAINTENANCE. A kind brings the kinds before it up to the same time
-    first (DEFERRED also expires; GROWTH and MAINTENANCE run together, month by month, after both), so
-    the result never depends on which job runs first. Within a run the items are handled in world-time
-    order: an ON_EXPIRE effect with a delay that falls due inside the span is applied in the same run.
+    EXPIRATION, DEFERRED, GROWTH, MAINTENANCE, each with its own watermark and its own jobs. They touch
+    the same entities (an ON_EXPIRE effect may pay into the treasury that upkeep is paid from), so a
+    request for any kind brings every kind up to the same time, in one pass in world-time order:
+    expirations, deferred effects and month starts interleaved as they happen (an ON_EXPIRE effect with a
+    delay that falls due inside the span is applied in the same pass). The result therefore never
+    depends on which job runs first, and `simulate_to` computes exactly what the advance will do.
 
 World time of a change
     An expiring event becomes EXPIRED at its `expires_at`, a deferred effect applies at its `due_at`,
@@ -31,7 +33,7 @@ Failures
 Growth and maintenance rules (data-driven)
     `DEFAULT_RULES` below, overridden per campaign (and per branch, since state variables are versioned)
     by a CAMPAIGN-scope state variable named `world_rules` (type JSON) holding any subset of the same
-    keys. See the API package README for the table of defaults.
+    keys. The defaults are documented in docs/world-time.md.
 """
 
 from __future__ import annotations
@@ -78,13 +80,8 @@ from campaign_shared.calendar import Calendar, add, to_date, to_seconds
 from campaign_shared.messages import EntityType
 
 KINDS: tuple[str, ...] = WORLD_JOB_KINDS
-#: what a requested kind also processes (kinds before it, in order)
-IMPLIED: dict[str, tuple[str, ...]] = {
-    "EXPIRATION": ("EXPIRATION",),
-    "DEFERRED": ("EXPIRATION", "DEFERRED"),
-    "GROWTH": KINDS,
-    "MAINTENANCE": KINDS,
-}
+#: what a requested kind also processes: everything, in one chronological pass (see "Kinds" above)
+IMPLIED: dict[str, tuple[str, ...]] = dict.fromkeys(KINDS, KINDS)
 FINAL_EVENT_STATUSES = ("COMPLETED", "CANCELLED", "EXPIRED")
 MAX_POPULATION = 2**31 - 1
 RULES_VARIABLE = "world_rules"
@@ -342,8 +339,15 @@ class _Run:
     """One unit of due work on one branch up to `to`."""
 
     def __init__(
-        self, svc: DomainService, branch: Branch, to: int, spans: dict[str, tuple[int, int]], report: DueWorkReport
+        self,
+        svc: DomainService,
+        branch: Branch,
+        to: int,
+        spans: dict[str, tuple[int, int]],
+        report: DueWorkReport,
+        max_items: int | None = None,
     ) -> None:
+        self.max_items = max_items
         self.svc = svc
         self.branch = branch
         self.to = to
@@ -490,6 +494,10 @@ class _Run:
 
     async def run(self) -> None:
         await self.collect()
+        cut = self._cut()
+        if cut is not None:
+            self._truncate(cut)
+            await self.collect()
         while self.heap:
             when, rank, _, _, item = heapq.heappop(self.heap)
             if rank == _EXPIRE:
@@ -502,6 +510,33 @@ class _Run:
                     nxt = heapq.heappop(self.heap)
                     months.append((nxt[0], nxt[4]))
                 await self._economy(months)
+
+    def _cut(self) -> int | None:
+        """With `max_items`, a span end that leaves at most that many expirations and deferred effects
+        (all items of one world time stay together), or None when everything fits."""
+        if self.max_items is None:
+            return None
+        times = sorted(item[0] for item in self.heap if item[1] != _MONTH)
+        if len(times) <= self.max_items:
+            return None
+        after = times[self.max_items]
+        cut = after - 1 if after - 1 >= times[0] else after
+        if cut <= min(start for start, _ in self.spans.values()) or cut >= self.to:
+            return None
+        return cut
+
+    def _truncate(self, cut: int) -> None:
+        """Process only up to `cut` this time; the watermarks say where the next call starts."""
+        self.to = cut
+        self.report.up_to = cut
+        for kind, (start, _) in list(self.spans.items()):
+            if start >= cut:
+                del self.spans[kind]
+            else:
+                self.spans[kind] = (start, cut)
+        self.heap.clear()
+        self.expiring = {}
+        self.on_expire = {}
 
     async def _guarded(self, kind: str, effects: Sequence[EntityState], at: int) -> list[EffectOutcome]:
         """Apply effects in a SAVEPOINT; on failure roll them back and log the failed execution."""
@@ -779,8 +814,14 @@ async def process_due_work(
     branch_id: uuid.UUID,
     up_to: int | None = None,
     kinds: Iterable[str] | None = None,
+    *,
+    max_items: int | None = None,
 ) -> DueWorkReport:
-    """Do the due work of a branch from its watermarks up to `up_to` (at most the branch's clock)."""
+    """Do the due work of a branch from its watermarks up to `up_to` (at most the branch's clock).
+
+    With `max_items`, a span holding more expirations and deferred effects than that is processed only
+    up to a world time that keeps the unit small (`report.up_to` says how far); call again for the rest.
+    """
     branch = await svc.store.branch(branch_id)
     to = branch.world_time if up_to is None else min(up_to, branch.world_time)
     wanted = expand_kinds(kinds)
@@ -789,7 +830,7 @@ async def process_due_work(
     report.spans = {kind: (marks[kind], to) for kind in wanted if marks[kind] < to}
     if not report.spans:
         return report
-    await _Run(svc, branch, to, report.spans, report).run()
+    await _Run(svc, branch, to, report.spans, report, max_items).run()
     for kind, (old, new) in report.spans.items():
         await _advance_watermark(svc, branch, kind, old, new)
     return report

@@ -16,7 +16,7 @@ def _coded(error: GraphQLError) -> GraphQLError:
     if isinstance(original, AppError):
         extensions = {"code": original.code, **({"details": original.details} if original.details else {})}
         return GraphQLError(original.message, path=error.path, nodes=error.nodes, extensions=extensions)
-    if original is None:  # syntax, validation, variable coercion: the client's query is wrong
+    if original is None or isinstance(original, GraphQLError):  # syntax, validation, variable coercion
         extensions = {"code": GRAPHQL_INVALID_CODE, **(error.extensions or {})}
         return GraphQLError(error.message, path=error.path, nodes=error.nodes, extensions=extensions)
     logger.opt(exception=original).error("unhandled error in GraphQL resolver at {}", error.path)

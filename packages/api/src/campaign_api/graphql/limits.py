@@ -22,7 +22,7 @@ class RateLimits(SchemaExtension):
         principal = context.principal
         try:
             await limiter.enforce(RateLimit("graphql-ip", api.graphql_ip_rate_limit_per_minute, 60), context.client_ip)
-            if principal is not None:
+            if principal is not None and principal.kind != "service":  # the scheduler's sweeps are not throttled
                 subject = str(principal.user_id or getattr(principal, "service", None) or principal.kind)
                 await limiter.enforce(RateLimit("graphql-user", api.graphql_rate_limit_per_minute, 60), subject)
         except RateLimited as exc:

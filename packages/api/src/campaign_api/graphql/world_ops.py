@@ -33,6 +33,9 @@ from campaign_shared.messages import EntityType
 
 Ctx = Info[GraphQLContext, None]
 MAX_LIST = 1000
+#: expirations + deferred effects per processDueWork call (a few seconds of work), and the most a caller may ask
+DEFAULT_MAX_ITEMS = 500
+MAX_ITEMS = 10_000
 
 RULES: dict[str, Rule] = {
     "resolveEvent": Rule(Action.WRITE),
@@ -301,17 +304,22 @@ async def process_due_work(
     branch_id: strawberry.ID,
     up_to: WorldTime | None = None,
     kinds: list[WorldJobKind] | None = None,
+    max_items: int = DEFAULT_MAX_ITEMS,
 ) -> DueWorkResult:
     """Do a branch's due work from its watermarks up to `upTo` (default and at most: the branch's clock).
 
-    Exactly once: a span already covered changes nothing. The scheduler calls this."""
+    Exactly once: a span already covered changes nothing. A span with more than `maxItems` expirations
+    and deferred effects is done in parts: `processedTo` says how far this call got (call again). The
+    scheduler calls this."""
     ctx = info.context
     cid = await ctx.campaign_of(branch_id=branch_id)
     await _guard(info, "processDueWork", cid)
+    if not 1 <= max_items <= MAX_ITEMS:
+        raise ValidationFailed(f"maxItems must be between 1 and {MAX_ITEMS}", details={"field": "maxItems"})
     calendar = await ctx.calendar(cid)
     async with ctx.write() as svc:
         report = await due_work.process_due_work(
-            svc, _uuid(branch_id, "branchId"), to_seconds(up_to, calendar), _kinds(kinds)
+            svc, _uuid(branch_id, "branchId"), to_seconds(up_to, calendar), _kinds(kinds), max_items=max_items
         )
     return _result(report, calendar)
 

@@ -25,7 +25,7 @@ def _now() -> datetime:
 
 
 class WorldJobWatermark(UUIDv7Base):
-    """World time up to which one kind of due work of one branch is done (exclusive of nothing: `(.., processed_to]`)."""
+    """World time up to which one kind of due work of one branch is done: the span `(…, processed_to]`."""
 
     __tablename__ = "world_job_watermarks"
     __table_args__ = (
