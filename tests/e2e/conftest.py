@@ -109,7 +109,7 @@ class Api:
         assert not body.get("errors"), body["errors"]
         return body["data"]
 
-    def campaign(self, user: User, name: str = "Rise of the Runelords", calendar: str = "kindled") -> Campaign:
+    def campaign(self, user: User, name: str = "The Ember Road", calendar: str = "kindled") -> Campaign:
         world = self.gql(
             user,
             "mutation($n: String!, $c: JSON!) { createWorld(input: {name: $n, calendar: $c}) { id } }",

@@ -12,12 +12,12 @@ pytestmark = pytest.mark.browser
 
 def test_register_sign_out_and_sign_in(app) -> None:
     page = app.page()
-    email = f"ezren-{uuid.uuid4().hex[:8]}@example.com"
+    email = f"talvik-{uuid.uuid4().hex[:8]}@example.com"
     page.goto(app.url + "/campaigns")
     expect(page).to_have_url(app.url + "/login?next=%2Fcampaigns")
     page.get_by_role("link", name="Create an account").click()
 
-    page.get_by_label("Name").fill("Ezren")
+    page.get_by_label("Name").fill("Talvik")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("short")
     page.get_by_role("button", name="Create account").click()
@@ -26,12 +26,12 @@ def test_register_sign_out_and_sign_in(app) -> None:
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(app.url + "/campaigns")
-    expect(page.get_by_test_id("current-user")).to_have_text("Ezren")
+    expect(page.get_by_test_id("current-user")).to_have_text("Talvik")
     expect(page.get_by_role("heading", name="Your campaigns")).to_be_visible()
 
     # The access token lives in memory only: a reload resumes the session with the refresh token.
     page.reload()
-    expect(page.get_by_test_id("current-user")).to_have_text("Ezren")
+    expect(page.get_by_test_id("current-user")).to_have_text("Talvik")
     expect(page).to_have_url(app.url + "/campaigns")
 
     page.get_by_role("button", name="Sign out").click()
@@ -48,5 +48,5 @@ def test_register_sign_out_and_sign_in(app) -> None:
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(app.url + "/campaigns")
-    expect(page.get_by_test_id("current-user")).to_have_text("Ezren")
+    expect(page.get_by_test_id("current-user")).to_have_text("Talvik")
     app.shot(page, "auth-signed-in")

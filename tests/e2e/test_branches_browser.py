@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def set_population(page: Page, value: str) -> None:
     page.get_by_role("link", name="Entities").click()
     page.get_by_role("button", name="Settlements").click()
-    page.get_by_test_id("table-settlements").get_by_role("button", name="Sandpoint").click()
+    page.get_by_test_id("table-settlements").get_by_role("button", name="Brindle Ford").click()
     inspector = page.get_by_test_id("inspector")
     inspector.get_by_role("button", name="Edit").click()
     inspector.get_by_label("Population").fill(value)
@@ -21,8 +21,8 @@ def set_population(page: Page, value: str) -> None:
 
 def test_fork_edit_both_sides_and_merge_with_a_resolution(app) -> None:
     gm = app.api.register("Kyra")
-    campaign = app.api.campaign(gm, "Rise of the Runelords", calendar="gregorian")
-    app.api.create(gm, campaign, "Settlement", name="Sandpoint", level=2, population=1200)
+    campaign = app.api.campaign(gm, "The Ember Road", calendar="gregorian")
+    app.api.create(gm, campaign, "Settlement", name="Brindle Ford", level=2, population=1200)
     page = app.page()
     app.sign_in(page, gm, f"/campaigns/{campaign.id}/branches")
 

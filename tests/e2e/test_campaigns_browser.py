@@ -11,22 +11,22 @@ pytestmark = pytest.mark.browser
 
 
 def test_create_world_and_campaign(app) -> None:
-    gm = app.api.register("Seoni")
+    gm = app.api.register("Maelis")
     page = app.page()
     app.sign_in(page, gm)
 
     expect(page.get_by_text("No campaigns yet")).to_be_visible()
-    page.get_by_label("World name").fill("Golarion")
+    page.get_by_label("World name").fill("Eldmoor")
     page.get_by_label("Calendar").select_option("kindled")
     page.get_by_role("button", name="Create world").click()
     expect(page.get_by_role("status").filter(has_text="Kindled Reckoning calendar")).to_be_visible()
 
-    page.get_by_label("Campaign name").fill("Rise of the Runelords")
+    page.get_by_label("Campaign name").fill("The Ember Road")
     page.get_by_label("Start (world time)").fill("1207-08-04 09:30")
     page.get_by_role("button", name="Create campaign").click()
 
     expect(page).to_have_url(re.compile(r"/campaigns/[0-9a-f-]{36}/map$"))
-    expect(page.get_by_test_id("campaign-name")).to_have_text("Rise of the Runelords")
+    expect(page.get_by_test_id("campaign-name")).to_have_text("The Ember Road")
     expect(page.get_by_test_id("my-role")).to_have_text("OWNER")
     expect(page.get_by_test_id("world-time")).to_have_text("1207-08-04 09:30:00")
     expect(page.get_by_test_id("context-bar")).to_contain_text("4 Emberfall 1207")
@@ -42,5 +42,5 @@ def test_create_world_and_campaign(app) -> None:
     expect(page.get_by_test_id("world-time")).to_have_text("1207-09-01 08:00:00")
 
     page.get_by_role("link", name="Campaign Manager").click()
-    expect(page.get_by_test_id("campaign-list")).to_contain_text("Rise of the Runelords")
+    expect(page.get_by_test_id("campaign-list")).to_contain_text("The Ember Road")
     expect(page.get_by_test_id("campaign-list")).to_contain_text("OWNER")

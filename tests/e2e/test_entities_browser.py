@@ -10,9 +10,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_create_edit_and_conflict_in_the_entities_view(app) -> None:
-    gm = app.api.register("Valeros")
+    gm = app.api.register("Corwen")
     campaign = app.api.campaign(gm, "Curse of the Crimson Throne")
-    app.api.create(gm, campaign, "Kingdom", name="Korvosa Crown", level=3)
+    app.api.create(gm, campaign, "Kingdom", name="Vessmoor Crown", level=3)
     page = app.page()
     app.sign_in(page, gm, f"/campaigns/{campaign.id}/entities?type=settlements")
 
@@ -22,24 +22,24 @@ def test_create_edit_and_conflict_in_the_entities_view(app) -> None:
     form = page.get_by_test_id("create-entity-form")
     form.get_by_role("button", name="Create settlement").click()
     expect(form.get_by_text("Name is required.")).to_be_visible()
-    form.get_by_label("Name (required)").fill("Korvosa")
-    form.get_by_label("Kingdom").select_option(label="Korvosa Crown")
+    form.get_by_label("Name (required)").fill("Vessmoor")
+    form.get_by_label("Kingdom").select_option(label="Vessmoor Crown")
     form.get_by_label("Level").fill("4")
     form.get_by_label("Population").fill("18486")
     form.get_by_label("GM notes").fill("The queen is not what she seems.")
     form.get_by_role("button", name="Create settlement").click()
 
     table = page.get_by_test_id("table-settlements")
-    row = table.get_by_test_id("entity-row").filter(has_text="Korvosa")
+    row = table.get_by_test_id("entity-row").filter(has_text="Vessmoor")
     expect(row).to_contain_text("18486")
-    expect(row).to_contain_text("Korvosa Crown")
+    expect(row).to_contain_text("Vessmoor Crown")
     inspector = page.get_by_test_id("inspector")
-    expect(inspector.get_by_test_id("inspector-name")).to_have_text("Korvosa")
+    expect(inspector.get_by_test_id("inspector-name")).to_have_text("Vessmoor")
     expect(inspector.get_by_test_id("field-gmNotes")).to_have_text("The queen is not what she seems.")
 
     page.get_by_label("Filter by name").fill("zzz")
     expect(table).to_contain_text("Nothing matches the filter.")
-    page.get_by_label("Filter by name").fill("korv")
+    page.get_by_label("Filter by name").fill("vess")
     expect(row).to_be_visible()
 
     # Edit (expectedVersion 1 → version 2).

@@ -19,13 +19,13 @@ def click_map(page: Page, fx: float, fy: float, *, double: bool = False) -> None
 
 
 def test_draw_a_point_and_a_region(app) -> None:
-    gm = app.api.register("Merisiel")
-    campaign = app.api.campaign(gm, "Skull and Shackles")
+    gm = app.api.register("Ilvarre")
+    campaign = app.api.campaign(gm, "Salt and Lanterns")
     app.api.create(
         gm,
         campaign,
         "Location",
-        name="Port Peril",
+        name="Port Wickmoor",
         kind="POINT",
         geometry={"type": "Point", "coordinates": [-60.0, 15.0]},
     )
@@ -35,18 +35,18 @@ def test_draw_a_point_and_a_region(app) -> None:
     the_map = page.get_by_test_id("map")
     expect(the_map).to_have_attribute("data-ready", "true", timeout=30_000)
     locations = page.get_by_test_id("map-location-list")
-    expect(locations).to_contain_text("Port Peril")
+    expect(locations).to_contain_text("Port Wickmoor")
 
     # A point: one click on the map, then name it.
     page.get_by_role("button", name="Place point").click()
     expect(the_map).to_have_attribute("data-mode", "point")
     click_map(page, 0.3, 0.4)
-    page.get_by_label("Location name").fill("Tidewater Rock")
+    page.get_by_label("Location name").fill("Gull Stack")
     page.get_by_role("button", name="Save location").click()
-    expect(locations).to_contain_text("Tidewater Rock")
+    expect(locations).to_contain_text("Gull Stack")
     expect(the_map).to_have_attribute("data-mode", "browse")
     expect(the_map).to_have_attribute("data-feature-count", "2")
-    expect(page.get_by_test_id("inspector").get_by_test_id("inspector-name")).to_have_text("Tidewater Rock")
+    expect(page.get_by_test_id("inspector").get_by_test_id("inspector-name")).to_have_text("Gull Stack")
     expect(page.get_by_test_id("inspector").get_by_test_id("field-kind")).to_have_text("Point")
 
     # A region: three corners, then a double-click adds the last one and finishes.
@@ -56,16 +56,16 @@ def test_draw_a_point_and_a_region(app) -> None:
         click_map(page, fx, fy)
     expect(page.get_by_test_id("draw-hint")).to_contain_text("3 so far")
     click_map(page, 0.2, 0.6, double=True)
-    page.get_by_label("Location name").fill("The Shackles")
+    page.get_by_label("Location name").fill("The Wrackreach")
     page.get_by_role("button", name="Save location").click()
-    expect(locations).to_contain_text("The Shackles")
+    expect(locations).to_contain_text("The Wrackreach")
     expect(the_map).to_have_attribute("data-feature-count", "3")
     expect(page.get_by_test_id("inspector").get_by_test_id("field-kind")).to_have_text("Region")
 
     # Clicking a drawn point on the map selects it (the selection is shared with the inspector).
     page.get_by_role("button", name="Close inspector").click()
     click_map(page, 0.3, 0.4)
-    expect(page.get_by_test_id("inspector").get_by_test_id("inspector-name")).to_have_text("Tidewater Rock")
+    expect(page.get_by_test_id("inspector").get_by_test_id("inspector-name")).to_have_text("Gull Stack")
     app.shot(page, "map-drawn")
 
     # A day later a fort is built; scrubbing back to the start hides it again (mapLayer asOf).
@@ -92,6 +92,6 @@ def test_draw_a_point_and_a_region(app) -> None:
     page.get_by_role("link", name="Entities").click()
     page.get_by_role("button", name="Locations").click()
     table = page.get_by_test_id("table-locations")
-    expect(table).to_contain_text("Tidewater Rock")
-    expect(table).to_contain_text("The Shackles")
+    expect(table).to_contain_text("Gull Stack")
+    expect(table).to_contain_text("The Wrackreach")
     expect(table.get_by_test_id("entity-row")).to_have_count(4)

@@ -9,13 +9,13 @@ pytestmark = pytest.mark.browser
 
 
 def test_player_does_not_see_gm_content(app) -> None:
-    gm = app.api.register("Lini")
-    player = app.api.register("Harsk")
+    gm = app.api.register("Pell")
+    player = app.api.register("Dunrik")
     campaign = app.api.campaign(gm, "Jade Regent")
     app.api.create(
-        gm, campaign, "Settlement", name="Sandpoint", population=1200, gmNotes="The Old Light hides a runewell."
+        gm, campaign, "Settlement", name="Brindle Ford", population=1200, gmNotes="The Old Light hides a runewell."
     )
-    app.api.create(gm, campaign, "Settlement", name="Hook Mountain Hold", hidden=True)
+    app.api.create(gm, campaign, "Settlement", name="Cragfall Ridge Hold", hidden=True)
     app.api.create(
         gm,
         campaign,
@@ -59,12 +59,12 @@ def test_player_does_not_see_gm_content(app) -> None:
     page.get_by_role("link", name="Entities").click()
     page.get_by_role("button", name="Settlements").click()
     table = page.get_by_test_id("table-settlements")
-    expect(table).to_contain_text("Sandpoint")
+    expect(table).to_contain_text("Brindle Ford")
     expect(table.get_by_test_id("entity-row")).to_have_count(1)
-    expect(table).not_to_contain_text("Hook Mountain Hold")
+    expect(table).not_to_contain_text("Cragfall Ridge Hold")
     expect(page.get_by_role("button", name="New settlement")).to_have_count(0)
     expect(page.get_by_label("Show deleted")).to_have_count(0)
-    table.get_by_role("button", name="Sandpoint").click()
+    table.get_by_role("button", name="Brindle Ford").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector.get_by_test_id("field-population")).to_have_text("1200")
     expect(inspector).not_to_contain_text("GM notes")

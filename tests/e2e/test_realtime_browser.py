@@ -9,8 +9,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_changes_arrive_live_in_another_browser(app) -> None:
-    gm = app.api.register("Amiri")
-    campaign = app.api.campaign(gm, "Kingmaker")
+    gm = app.api.register("Brannoch")
+    campaign = app.api.campaign(gm, "Crownfall")
     path = f"/campaigns/{campaign.id}/entities?type=kingdoms"
     watcher = app.page()
     app.sign_in(watcher, gm, path)
@@ -20,13 +20,13 @@ def test_changes_arrive_live_in_another_browser(app) -> None:
     watcher_url = watcher.url
 
     editor.get_by_role("button", name="New kingdom").click()
-    editor.get_by_label("Name (required)").fill("Stolen Lands")
+    editor.get_by_label("Name (required)").fill("Riven Marches")
     editor.get_by_label("Level").fill("2")
     editor.get_by_role("button", name="Create kingdom").click()
-    expect(editor.get_by_test_id("table-kingdoms")).to_contain_text("Stolen Lands")
+    expect(editor.get_by_test_id("table-kingdoms")).to_contain_text("Riven Marches")
 
     # The other browser learns it from the campaignEvents subscription: no reload, same page.
-    expect(watcher.get_by_test_id("table-kingdoms")).to_contain_text("Stolen Lands", timeout=10_000)
+    expect(watcher.get_by_test_id("table-kingdoms")).to_contain_text("Riven Marches", timeout=10_000)
     assert watcher.url == watcher_url
     expect(watcher.get_by_test_id("live-status")).to_have_attribute("data-state", "receiving")
 

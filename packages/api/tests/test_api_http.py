@@ -91,11 +91,8 @@ def test_malformed_requests_are_4xx_not_5xx(client: httpx.Client) -> None:
 
 
 def test_evaluate_expression_needs_a_signed_in_caller(client: httpx.Client) -> None:
-    body = client.post("/graphql", json={"query": '{ evaluateExpression(expression: {"==": [1, 1]}) { ok } }'}).json()
+    request = {"query": "query($e: JSON!) { evaluateExpression(expression: $e) { ok } }", "variables": {"e": True}}
+    body = client.post("/graphql", json=request).json()
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    bad = client.post(
-        "/graphql",
-        json={"query": '{ evaluateExpression(expression: {"==": [1, 1]}) { ok } }'},
-        headers={"Authorization": "Bearer not-a-token"},
-    ).json()
+    bad = client.post("/graphql", json=request, headers={"Authorization": "Bearer not-a-token"}).json()
     assert bad["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -35,8 +35,8 @@ describe("App", () => {
       {
         CampaignList: () => ({
           data: {
-            campaigns: [{ id: "c1", name: "Kingmaker", description: "", worldId: "w1", myRole: "GM", mainBranch: { id: "b1", worldTime: "4710-01-01 00:00:00" } }],
-            worlds: [{ id: "w1", name: "Golarion", description: "", calendar: "gregorian" }],
+            campaigns: [{ id: "c1", name: "Crownfall", description: "", worldId: "w1", myRole: "GM", mainBranch: { id: "b1", worldTime: "4710-01-01 00:00:00" } }],
+            worlds: [{ id: "w1", name: "Eldmoor", description: "", calendar: "gregorian" }],
           },
         }),
       },
@@ -64,7 +64,7 @@ describe("App", () => {
     await user.click(screen.getByRole("button", { name: "Sign in" }));
 
     const list = await screen.findByTestId("campaign-list");
-    expect(within(list).getByRole("link", { name: "Kingmaker" })).toHaveAttribute("href", "/campaigns/c1/map");
+    expect(within(list).getByRole("link", { name: "Crownfall" })).toHaveAttribute("href", "/campaigns/c1/map");
     expect(list).toHaveTextContent("GM");
     expect(window.location.pathname).toBe("/campaigns");
     expect(screen.getByTestId("current-user")).toHaveTextContent("Gamemaster");

@@ -182,6 +182,8 @@ def test_cors_origins_accept_a_comma_list_or_nothing(monkeypatch: pytest.MonkeyP
     assert Settings().api.cors_origins == ["http://a.test", "http://b.test"]
     monkeypatch.setenv("CORS_ORIGINS", "")
     assert Settings().api.cors_origins == []
+    monkeypatch.setenv("CORS_ORIGINS", '["https://admin.example.com"]')
+    assert Settings().api.cors_origins == ["https://admin.example.com"]
 
 
 def test_scheduler_does_not_need_the_jwt_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -70,7 +70,7 @@ export function workspaceValue(overrides: Partial<WorkspaceValue> & { role?: Rol
   const role = overrides.role ?? "OWNER";
   const campaign: WorkspaceCampaign = {
     id: "c1",
-    name: "Rise of the Runelords",
+    name: "The Ember Road",
     description: "",
     worldId: "w1",
     myRole: role,

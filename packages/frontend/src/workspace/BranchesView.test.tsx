@@ -14,15 +14,15 @@ const preview = {
       sourceBranchId: "b-fork",
       targetBranchId: "b-main",
       __typename: "MergePreview",
-      conflicts: [conflict, { __typename: "MergeConflict", entityType: "SETTLEMENT", entityId: "s1", path: "/name", base: "Sandpoint", ours: "Sandpoint", theirs: null }],
+      conflicts: [conflict, { __typename: "MergeConflict", entityType: "SETTLEMENT", entityId: "s1", path: "/name", base: "Brindle Ford", ours: "Brindle Ford", theirs: null }],
       changes: [
         { __typename: "EntityChange", entityType: "KINGDOM", entityId: "k1", action: "UPDATE", changes: [{ __typename: "FieldChange", path: "/level", op: "replace", before: 1, after: 2 }] },
       ],
     },
   },
 };
-const settlements = { data: { settlements: [row("Settlement", { id: "s1", name: "Sandpoint" })] } };
-const kingdoms = { data: { kingdoms: [row("Kingdom", { id: "k1", name: "Varisia" })] } };
+const settlements = { data: { settlements: [row("Settlement", { id: "s1", name: "Brindle Ford" })] } };
+const kingdoms = { data: { kingdoms: [row("Kingdom", { id: "k1", name: "Aldmere" })] } };
 
 beforeEach(() => {
   clearTokens();
@@ -56,16 +56,16 @@ describe("BranchesView", () => {
 
     const rows = await screen.findAllByTestId("conflict-row");
     expect(rows).toHaveLength(2);
-    expect(await within(rows[0]!).findByText("Sandpoint")).toBeInTheDocument();
+    expect(await within(rows[0]!).findByText("Brindle Ford")).toBeInTheDocument();
     expect(screen.getByTestId("merge-summary")).toHaveTextContent("1 changed entity, 2 conflicts.");
-    expect(await screen.findByText("Varisia")).toBeInTheDocument();
+    expect(await screen.findByText("Aldmere")).toBeInTheDocument();
     const merge = screen.getByRole("button", { name: "Merge what-if into main" });
     expect(merge).toBeDisabled();
 
     await user.click(screen.getByLabelText("Keep theirs value 3000 for population"));
     expect(merge).toBeDisabled();
     expect(screen.getByText("1 conflict(s) still need a choice.")).toBeInTheDocument();
-    await user.click(screen.getByLabelText('Keep ours value "Sandpoint" for name'));
+    await user.click(screen.getByLabelText('Keep ours value "Brindle Ford" for name'));
     expect(merge).toBeEnabled();
     await user.click(merge);
 
@@ -76,7 +76,7 @@ describe("BranchesView", () => {
         targetBranchId: "b-main",
         resolutions: [
           { entityType: "SETTLEMENT", entityId: "s1", path: "/population", value: 3000 },
-          { entityType: "SETTLEMENT", entityId: "s1", path: "/name", value: "Sandpoint" },
+          { entityType: "SETTLEMENT", entityId: "s1", path: "/name", value: "Brindle Ford" },
         ],
       },
     });

@@ -10,7 +10,7 @@ import { branchTree, ContextBar } from "./ContextBar.tsx";
 const summary = {
   data: {
     parties: [row("Party", { id: "p1", name: "Heroes", levelOverride: null })],
-    characters: [row("Character", { id: "c1", name: "Ezren", partyId: "p1", level: 3 }), row("Character", { id: "c2", name: "Kyra", partyId: "p1", level: 4 })],
+    characters: [row("Character", { id: "c1", name: "Talvik", partyId: "p1", level: 3 }), row("Character", { id: "c2", name: "Kyra", partyId: "p1", level: 4 })],
   },
 };
 
@@ -24,7 +24,7 @@ describe("ContextBar", () => {
   it("shows the campaign, world time in the world calendar and the party summary", async () => {
     vi.stubGlobal("fetch", fakeApi({ PartySummary: () => summary }).fetch);
     renderInWorkspace(<ContextBar />);
-    expect(screen.getByTestId("campaign-name")).toHaveTextContent("Rise of the Runelords");
+    expect(screen.getByTestId("campaign-name")).toHaveTextContent("The Ember Road");
     expect(screen.getByTestId("world-time")).toHaveTextContent("1200-02-01 00:00:00");
     expect(screen.getByTestId("context-bar")).toHaveTextContent("1 Thawmere 1200");
     expect(await screen.findByTestId("party-summary")).toHaveTextContent("Heroes · level 4 · 2 members");

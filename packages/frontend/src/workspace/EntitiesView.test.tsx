@@ -27,13 +27,13 @@ function view(role: "OWNER" | "PLAYER" = "OWNER") {
 
 describe("EntitiesView", () => {
   it("lists settlements, filters by name and selects a row into the inspector", async () => {
-    const rows = [row("Settlement", { id: "s1", name: "Sandpoint", population: 1200, kingdomId: "k1" }), row("Settlement", { id: "s2", name: "Magnimar", population: 16000 })];
+    const rows = [row("Settlement", { id: "s1", name: "Brindle Ford", population: 1200, kingdomId: "k1" }), row("Settlement", { id: "s2", name: "Harrowgate", population: 16000 })];
     vi.stubGlobal(
       "fetch",
       fakeApi({
         Parties: () => ({ data: { parties: [] } }),
         Settlements: () => ({ data: { settlements: rows } }),
-        Kingdoms: () => ({ data: { kingdoms: [row("Kingdom", { id: "k1", name: "Varisia" })] } }),
+        Kingdoms: () => ({ data: { kingdoms: [row("Kingdom", { id: "k1", name: "Aldmere" })] } }),
       }).fetch,
     );
     const user = userEvent.setup();
@@ -41,15 +41,15 @@ describe("EntitiesView", () => {
     await user.click(screen.getByRole("button", { name: "Settlements" }));
 
     const table = await screen.findByTestId("table-settlements");
-    expect(await within(table).findByText("Sandpoint")).toBeInTheDocument();
-    expect(await within(table).findByText("Varisia")).toBeInTheDocument(); // the kingdom's name, not its id
-    await user.type(screen.getByLabelText("Filter by name"), "mag");
-    expect(within(table).queryByText("Sandpoint")).not.toBeInTheDocument();
-    await user.click(within(table).getByRole("button", { name: "Magnimar" }));
+    expect(await within(table).findByText("Brindle Ford")).toBeInTheDocument();
+    expect(await within(table).findByText("Aldmere")).toBeInTheDocument(); // the kingdom's name, not its id
+    await user.type(screen.getByLabelText("Filter by name"), "harr");
+    expect(within(table).queryByText("Brindle Ford")).not.toBeInTheDocument();
+    await user.click(within(table).getByRole("button", { name: "Harrowgate" }));
 
     expect(useUi.getState().selection).toEqual({ type: "SETTLEMENT", id: "s2" });
     const inspector = await screen.findByTestId("inspector");
-    expect(within(inspector).getByTestId("inspector-name")).toHaveTextContent("Magnimar");
+    expect(within(inspector).getByTestId("inspector-name")).toHaveTextContent("Harrowgate");
     expect(within(inspector).getByTestId("field-population")).toHaveTextContent("16000");
   });
 
@@ -70,7 +70,7 @@ describe("EntitiesView", () => {
     expect(within(form).getByText("Level override must be at most 20.")).toBeInTheDocument();
     expect(api.operations("CreateParty")).toHaveLength(0);
 
-    await user.type(within(form).getByLabelText("Name (required)"), "The Heroes of Sandpoint");
+    await user.type(within(form).getByLabelText("Name (required)"), "The Heroes of Brindle Ford");
     await user.clear(within(form).getByLabelText("Level override"));
     await user.type(within(form).getByLabelText("Level override"), "3");
     await user.click(within(form).getByRole("button", { name: "Create party" }));
@@ -79,7 +79,7 @@ describe("EntitiesView", () => {
     expect(api.operations("CreateParty")[0]!.variables.input).toEqual({
       campaignId: "c1",
       branchId: "b-main",
-      name: "The Heroes of Sandpoint",
+      name: "The Heroes of Brindle Ford",
       levelOverride: 3,
       description: "",
       gmNotes: "",
@@ -103,11 +103,11 @@ describe("EntitiesView", () => {
     await user.click(await within(inspector).findByRole("button", { name: "Edit" }));
     version = 2; // someone else saved meanwhile
     await user.clear(within(inspector).getByLabelText("Name (required)"));
-    await user.type(within(inspector).getByLabelText("Name (required)"), "Heroes of Magnimar");
+    await user.type(within(inspector).getByLabelText("Name (required)"), "Heroes of Harrowgate");
     await user.click(within(inspector).getByRole("button", { name: "Save changes" }));
 
     expect(await within(inspector).findByRole("alert")).toHaveTextContent("Conflict: someone else changed this first (it is now at version 2)");
-    expect(api.operations("UpdateParty")[0]!.variables).toEqual({ id: "p1", branchId: "b-main", input: { name: "Heroes of Magnimar", expectedVersion: 1 } });
+    expect(api.operations("UpdateParty")[0]!.variables).toEqual({ id: "p1", branchId: "b-main", input: { name: "Heroes of Harrowgate", expectedVersion: 1 } });
     expect(within(inspector).getByRole("button", { name: "Reload latest version" })).toBeInTheDocument();
   });
 

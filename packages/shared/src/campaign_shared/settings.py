@@ -8,6 +8,7 @@ production checks a service needs (no default or short secrets) and fails with o
 
 from __future__ import annotations
 
+import json
 import os
 from enum import StrEnum
 from functools import lru_cache
@@ -365,8 +366,11 @@ class ApiSettings(_Base):
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip().startswith("["):
-            return [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)  # a JSON list
+            return [v.strip() for v in text.split(",") if v.strip()]
         return value
 
 

@@ -50,7 +50,7 @@ def test_presets_are_listed_and_found() -> None:
 
 def test_unknown_preset() -> None:
     with pytest.raises(CalendarError) as caught:
-        get_preset("golarion")
+        get_preset("eldmoor")
     assert caught.value.code == CalendarErrorCode.UNKNOWN_PRESET
     assert "gregorian" in str(caught.value)
 
