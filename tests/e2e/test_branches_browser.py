@@ -20,7 +20,7 @@ def set_population(page: Page, value: str) -> None:
 
 
 def test_fork_edit_both_sides_and_merge_with_a_resolution(app) -> None:
-    gm = app.api.register("Kyra")
+    gm = app.api.register("Senna")
     campaign = app.api.campaign(gm, "The Ember Road", calendar="gregorian")
     app.api.create(gm, campaign, "Settlement", name="Brindle Ford", level=2, population=1200)
     page = app.page()

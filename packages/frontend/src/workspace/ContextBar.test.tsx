@@ -10,7 +10,7 @@ import { branchTree, ContextBar } from "./ContextBar.tsx";
 const summary = {
   data: {
     parties: [row("Party", { id: "p1", name: "Heroes", levelOverride: null })],
-    characters: [row("Character", { id: "c1", name: "Talvik", partyId: "p1", level: 3 }), row("Character", { id: "c2", name: "Kyra", partyId: "p1", level: 4 })],
+    characters: [row("Character", { id: "c1", name: "Talvik", partyId: "p1", level: 3 }), row("Character", { id: "c2", name: "Senna", partyId: "p1", level: 4 })],
   },
 };
 
