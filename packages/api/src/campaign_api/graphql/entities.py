@@ -108,6 +108,8 @@ RENAMES: dict[tuple[EntityType, str], str] = {
 }
 WORLD_TIME_FIELDS = frozenset({"scheduled_at", "expires_at", "occurred_at", "resolved_at"})
 GM_ONLY_FIELDS = frozenset({"gm_notes"})
+#: entity types players and viewers never see (the player view)
+GM_ONLY_TYPES = frozenset({EntityType.CONDITION, EntityType.EFFECT, EntityType.SECRET})
 TYPE_NAMES = {
     EntityType.STATE_VARIABLE: "StateVariable",
 }

@@ -34,6 +34,7 @@ from campaign_api.graphql import rules_ops, world_ops
 from campaign_api.graphql.context import GraphQLContext, _uuid
 from campaign_api.graphql.entities import (
     CREATE_INPUTS,
+    GM_ONLY_TYPES,
     OBJECT_TYPES,
     UPDATE_INPUTS,
     input_fields,
@@ -64,8 +65,6 @@ from campaign_shared.messages import EntityType
 
 Ctx = Info[GraphQLContext, None]
 MAX_LIST = 1000
-#: entity types players and viewers never see
-GM_ONLY_TYPES = frozenset({EntityType.CONDITION, EntityType.EFFECT, EntityType.SECRET})
 LIST_FIELDS = {
     EntityType.PARTY: "parties",
     EntityType.CHARACTER: "characters",
@@ -1014,7 +1013,8 @@ def _make_delete_or_restore(etype: EntityType, verb: str) -> Any:
     return resolver
 
 
-def _build(name: str, fields: dict[str, Any]) -> type:
+def graphql_type(name: str, fields: dict[str, Any]) -> type:
+    """A Strawberry object type whose fields are the given resolvers (used for generated root types)."""
     namespace = {key: strawberry.field(resolver=fn, name=key) for key, fn in fields.items()}
     return strawberry.type(type(name, (), namespace))
 
@@ -1074,12 +1074,8 @@ def mutation_fields() -> dict[str, Any]:
     return fields
 
 
-def build_query(extra: dict[str, Any]) -> type:
-    return _build("Query", {**extra, **query_fields()})
-
-
 def build_mutation() -> type:
-    return _build("Mutation", mutation_fields())
+    return graphql_type("Mutation", mutation_fields())
 
 
-__all__ = ["RULES", "Role", "build_mutation", "build_query"]
+__all__ = ["RULES", "Role", "build_mutation", "graphql_type", "query_fields"]

@@ -19,7 +19,10 @@ from campaign_api.db.models import Branch as BranchRow
 from campaign_api.domain.registry import SPECS
 from campaign_api.errors import DependencyUnavailable, NotFound, ValidationFailed
 from campaign_api.graphql.context import GraphQLContext, _uuid
-from campaign_api.graphql.entities import EntityTypeEnum  # noqa: F401 - registers the EntityType enum
+from campaign_api.graphql.entities import (
+    GM_ONLY_TYPES,
+    EntityTypeEnum,  # noqa: F401 - registers the EntityType enum
+)
 from campaign_api.graphql.permissions import Access, Action, Rule
 from campaign_api.graphql.scalars import JSON, WorldTime, to_seconds
 from campaign_api.rules.evaluate import DEFAULTS, FieldResult, evaluate_fields
@@ -29,7 +32,6 @@ from campaign_api.rules_client import EngineUnavailable
 from campaign_shared.messages import EntityType
 
 Ctx = Info[GraphQLContext, None]
-GM_ONLY_TYPES = frozenset({EntityType.CONDITION, EntityType.EFFECT, EntityType.SECRET})
 
 RULES: dict[str, Rule] = {
     "evaluateConditions": Rule(Action.READ, service=True),

@@ -17,7 +17,7 @@ from campaign_api.errors import DependencyUnavailable
 from campaign_api.graphql.context import GraphQLContext
 from campaign_api.graphql.errors import ErrorCodes
 from campaign_api.graphql.limits import RateLimits
-from campaign_api.graphql.operations import RULES, build_mutation, query_fields
+from campaign_api.graphql.operations import RULES, build_mutation, graphql_type, query_fields
 from campaign_api.graphql.scalars import JSON
 from campaign_api.graphql.subscriptions import Subscription
 
@@ -109,7 +109,7 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    query = merge_types("Query", (CoreQuery, _generated("GeneratedQuery", query_fields())))
+    query = merge_types("Query", (CoreQuery, graphql_type("GeneratedQuery", query_fields())))
     return CampaignSchema(
         query=query,
         mutation=build_mutation(),
@@ -117,8 +117,3 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
-
-
-def _generated(name: str, fields: dict[str, Any]) -> type:
-    namespace = {key: strawberry.field(resolver=fn, name=key) for key, fn in fields.items()}
-    return strawberry.type(type(name, (), namespace))

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from strawberry.types import Info
 
 from campaign_api.graphql.context import GraphQLContext
+from campaign_api.graphql.entities import GM_ONLY_TYPES
 from campaign_api.graphql.permissions import Action, Rule
 from campaign_api.graphql.scalars import JSON
 from campaign_shared.messages import CampaignEvent, EntityType, decode
 
-GM_ONLY = {EntityType.CONDITION, EntityType.EFFECT, EntityType.SECRET}
 SUBSCRIPTION_RULES = {"campaignEvents": Rule(Action.READ, service=True)}
 
 
@@ -78,7 +78,7 @@ class Subscription:
                     continue
                 if not isinstance(event, CampaignEvent):
                     continue
-                if event.entity_type in GM_ONLY and not access.gm_view:
+                if event.entity_type in GM_ONLY_TYPES and not access.gm_view:
                     continue
                 yield CampaignEventType.of(event)
         finally:
