@@ -32,6 +32,14 @@ class ResultCache:
         digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
         return f"{self.prefix}:cache:{name}:{campaign_id}:{branch_id}:{int(generation or 0)}:{digest}"
 
+    async def generation(self, campaign_id: str) -> int:
+        """The campaign's current generation (0 when never changed); raises if Redis is unreachable."""
+        return int(await self.redis.get(self._generation_key(campaign_id)) or 0)
+
+    async def generations(self, campaign_ids: list[str]) -> list[int]:
+        values = await self.redis.mget([self._generation_key(c) for c in campaign_ids])
+        return [int(v or 0) for v in values]
+
     async def get(self, name: str, key: str) -> Any | None:
         if self.ttl <= 0:
             return None

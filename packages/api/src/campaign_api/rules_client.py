@@ -23,6 +23,7 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from loguru import logger
 from prometheus_client import Counter, Gauge
 
+from campaign_api import read_dependencies
 from campaign_api.circuit_breaker import BreakerState, CircuitBreaker
 from campaign_shared.grpc import rules_v1
 from campaign_shared.grpc.evaluation import evaluate
@@ -249,6 +250,7 @@ class RulesEngineClient:
 
     def _fallback(self, expression: Any, data: Any, explain: bool, reason: str) -> Evaluation:
         FALLBACKS.labels(reason).inc()
+        read_dependencies.forbid()  # a degraded answer must not outlive the engine's outage
         return _evaluation(evaluate(expression, data, explain=explain), "fallback", reason)
 
     def close(self) -> None:

@@ -1,9 +1,16 @@
 """Versioned, branch-aware reads and writes of entity rows.
 
 Reads resolve "entity as of (branch, t)" in one SQL statement: the ancestor chain is passed as a small
-VALUES table and `DISTINCT ON (entity_id) … ORDER BY depth` picks, per entity, the row valid at the
-chain time of the nearest branch. Content filters apply *after* that choice, so an older row of a
-parent can never stand in for a newer row of the child.
+table (branch, time, depth) and, per entity, the row valid at the chain time of the nearest branch wins.
+Two shapes of the same rule:
+
+* scans (map layers, whole-campaign reads): `DISTINCT ON (entity_id) … ORDER BY depth` over every row
+  of the chain, hashed in one pass;
+* lookups and paged lists: the `entities` index in id order drives a LATERAL probe of
+  (entity, branch, valid_from) per chain link, so `LIMIT 1000` touches about 1 000 entities, not all.
+
+Content filters apply *after* that choice, so an older row of a parent can never stand in for a newer
+row of the child.
 
 Writes lock the (entity, branch) head row, check the expected version, close the row that covered the
 write time and insert the new one up to the next existing change (history correction).
@@ -131,11 +138,8 @@ def _to_column_value(model: type[VersionedRow], name: str, value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=128)
-def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: bool) -> tuple[Select[Any], Any]:
-    """The "as of" SELECT for one table, built once: every value is a bound parameter, so the statement is
-    compiled once by SQLAlchemy and planned once per connection by PostgreSQL."""
-    chain_t = (
+def _chain_parameter_table() -> Any:
+    return (
         func.unnest(
             bindparam("chain_branches", type_=ARRAY(Uuid)),
             bindparam("chain_times", type_=ARRAY(BigInteger)),
@@ -144,6 +148,13 @@ def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: 
         .table_valued(column("branch_id", Uuid), column("at", BigInteger), column("depth", Integer))
         .render_derived(name="chain", with_types=False)
     )
+
+
+@lru_cache(maxsize=128)
+def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: bool) -> tuple[Select[Any], Any]:
+    """The "as of" SELECT for one table, built once: every value is a bound parameter, so the statement is
+    compiled once by SQLAlchemy and planned once per connection by PostgreSQL."""
+    chain_t = _chain_parameter_table()
     identity = [model.entity_id == any_(bindparam("entity_ids", type_=ARRAY(Uuid)))] if with_ids else []
     # DISTINCT ON picks, per entity, the row of the nearest branch; the whole row is selected here so the
     # outer query reads it from the subquery instead of joining the table again
@@ -171,6 +182,52 @@ def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: 
     if not include_deleted:
         query = query.where(row.is_deleted.is_(False))
     return query, row
+
+
+@lru_cache(maxsize=128)
+def _per_entity_template(
+    model: type[VersionedRow], with_ids: bool, include_deleted: bool
+) -> tuple[Select[Any], Any, Any]:
+    """The "as of" SELECT driven by entity identity: one LATERAL probe per entity, in entity-id order.
+
+    Returns (query, row alias, ordering column): ordering by the driving `entities.id` lets PostgreSQL
+    stop after LIMIT rows instead of resolving every entity of the chain first.
+    """
+    entity = aliased(EntityRecord, name="entity")
+    chain_t = _chain_parameter_table()
+    resolved = (
+        select(model)
+        .join(chain_t, model.branch_id == chain_t.c.branch_id)
+        .where(
+            model.entity_id == entity.id,
+            model.valid_from <= chain_t.c.at,
+            or_(model.valid_to.is_(None), model.valid_to > chain_t.c.at),
+        )
+        .order_by(chain_t.c.depth)
+        .limit(1)
+        .lateral("resolved")
+    )
+    row = aliased(model, resolved, name="row")
+    head = aliased(EntityHead, name="head")
+    columns: list[Any] = [row, head.version.label("head_version")]
+    if model is Location:
+        columns.append(func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0).label("geojson"))  # type: ignore[attr-defined]
+    identity = (
+        entity.id == any_(bindparam("entity_ids", type_=ARRAY(Uuid)))
+        if with_ids
+        else entity.entity_type == bindparam("entity_type", type_=EntityRecord.entity_type.type)
+    )
+    query = (
+        select(*columns)
+        .select_from(entity)
+        .join(resolved, literal(True))
+        .outerjoin(head, (head.entity_id == entity.id) & (head.branch_id == bindparam("head_branch", type_=Uuid)))
+        .where(entity.campaign_id == bindparam("campaign_id", type_=Uuid), identity)
+    )
+    if not include_deleted:
+        query = query.where(row.is_deleted.is_(False))
+    order: Any = entity.id
+    return query, row, order
 
 
 class VersionStore:
@@ -208,18 +265,49 @@ class VersionStore:
         entity_ids: Sequence[uuid.UUID] | None = None,
         include_deleted: bool = False,
     ) -> tuple[Select[Any], Any, dict[str, Any]]:
-        """The rows visible at the chain with the branch's head version: (query, row alias, parameters)."""
+        """The rows visible at the chain with the branch's head version: (query, row alias, parameters).
+
+        The scan shape: best when most rows of the type are wanted (map layers, whole-campaign reads).
+        """
         query, row = _as_of_template(spec.model, entity_ids is not None, include_deleted)
+        return query, row, self._params(spec, campaign_id, branch_id, chain, entity_ids)
+
+    def per_entity_query(
+        self,
+        spec: EntitySpec,
+        campaign_id: uuid.UUID,
+        branch_id: uuid.UUID,
+        chain: Sequence[ChainLink],
+        *,
+        entity_ids: Sequence[uuid.UUID] | None = None,
+        include_deleted: bool = False,
+    ) -> tuple[Select[Any], Any, ColumnElement[Any], dict[str, Any]]:
+        """Like `as_of_query`, but probing entity by entity in id order: (query, row, order column, params).
+
+        The lookup shape: best for given ids and for paged lists, whose LIMIT then bounds the work.
+        """
+        query, row, order = _per_entity_template(spec.model, entity_ids is not None, include_deleted)
+        return query, row, order, self._params(spec, campaign_id, branch_id, chain, entity_ids)
+
+    @staticmethod
+    def _params(
+        spec: EntitySpec,
+        campaign_id: uuid.UUID,
+        branch_id: uuid.UUID,
+        chain: Sequence[ChainLink],
+        entity_ids: Sequence[uuid.UUID] | None,
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {
             "chain_branches": [link.branch_id for link in chain],
             "chain_times": [link.at for link in chain],
             "chain_depths": [link.depth for link in chain],
             "campaign_id": campaign_id,
             "head_branch": branch_id,
+            "entity_type": spec.type.value,
         }
         if entity_ids is not None:
             params["entity_ids"] = list(entity_ids)
-        return query, row, params
+        return params
 
     def _state(self, spec: EntitySpec, result_row: Any) -> EntityState:
         row: VersionedRow = result_row[0]
@@ -253,7 +341,7 @@ class VersionStore:
         spec = spec_for(entity_type)
         tree = await self.tree(branch.campaign_id)
         chain = tree.chain(branch.id, branch.world_time if at is None else at)
-        query, _, params = self.as_of_query(
+        query, _, _, params = self.per_entity_query(
             spec,
             branch.campaign_id,
             branch.id,
@@ -291,14 +379,20 @@ class VersionStore:
         spec = spec_for(entity_type)
         tree = await self.tree(branch.campaign_id)
         chain = tree.chain(branch.id, branch.world_time if at is None else at)
-        query, row, params = self.as_of_query(
-            spec, branch.campaign_id, branch.id, chain, entity_ids=entity_ids, include_deleted=include_deleted
-        )
+        if entity_ids is not None or limit is not None:
+            query, row, order, params = self.per_entity_query(
+                spec, branch.campaign_id, branch.id, chain, entity_ids=entity_ids, include_deleted=include_deleted
+            )
+        else:
+            query, row, params = self.as_of_query(
+                spec, branch.campaign_id, branch.id, chain, include_deleted=include_deleted
+            )
+            order = row.entity_id
         for condition in where:
             query = query.where(condition(row))
         if not include_archived:
             query = query.where(row.archived_at.is_(None))
-        query = query.order_by(row.entity_id).offset(offset)
+        query = query.order_by(order).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         return [self._state(spec, r) for r in (await self.session.execute(query, params)).all()]

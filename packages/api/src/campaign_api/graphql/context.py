@@ -17,6 +17,7 @@ from litestar.datastructures import State
 from sqlalchemy import select
 from strawberry.litestar import BaseContext
 
+from campaign_api import read_dependencies
 from campaign_api.db.models import Branch, Campaign, EntityRecord, World
 from campaign_api.domain.service import DomainService
 from campaign_api.errors import AppError, NotFound, Unauthenticated
@@ -44,6 +45,7 @@ class GraphQLContext(BaseContext, kw_only=True):
     connection_params: dict[str, Any] | None = None
     client_ip: str = "unknown"
     calendars: dict[uuid.UUID, asyncio.Future[Calendar]] = {}  # a fresh dict per request (context_getter)
+    touched: set[uuid.UUID] = set()  # campaigns authorized in this request (a fresh set per request)
 
     @property
     def actor_id(self) -> uuid.UUID | None:
@@ -53,6 +55,11 @@ class GraphQLContext(BaseContext, kw_only=True):
     async def authorize(self, rule: Rule, campaign_id: uuid.UUID | None) -> Access:
         if self.auth_error is not None:
             raise self.auth_error
+        if campaign_id is not None:
+            self.touched.add(campaign_id)
+        deps = read_dependencies.current()
+        if deps is not None:
+            await deps.track(campaign_id)  # before any of the campaign's data (or the caller's role) is read
         async with self.resources.sessions() as session:
             return await authorize(session, self.principal, rule, campaign_id)
 
@@ -69,7 +76,9 @@ class GraphQLContext(BaseContext, kw_only=True):
             async with session.begin():
                 service = DomainService(session, self.actor_id)
                 yield service
-            for campaign_id in {event.campaign_id for event in service.outbox}:
+            # every campaign this request was authorized for, not only those with events: a membership
+            # or role change must also make cached answers unreachable
+            for campaign_id in {str(event.campaign_id) for event in service.outbox} | {str(c) for c in self.touched}:
                 await self.resources.cache.invalidate_campaign(campaign_id)
             await publish(self.resources.redis, self.channels, service.outbox)
 
@@ -132,5 +141,10 @@ async def context_getter(state: State, headers: Any, scope: Any) -> GraphQLConte
     principal, error = await principal_from(headers, resources)
     client = scope.get("client") or ("unknown", 0)
     return GraphQLContext(
-        resources=resources, principal=principal, auth_error=error, calendars={}, client_ip=str(client[0])
+        resources=resources,
+        principal=principal,
+        auth_error=error,
+        calendars={},
+        touched=set(),
+        client_ip=str(client[0]),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import version
 from typing import Any
 
 import strawberry
 from grpclib.exceptions import GRPCError, StreamTerminatedError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
@@ -18,6 +19,7 @@ from campaign_api.graphql.context import GraphQLContext
 from campaign_api.graphql.errors import ErrorCodes
 from campaign_api.graphql.limits import RateLimits
 from campaign_api.graphql.operations import RULES, build_mutation, graphql_type, query_fields
+from campaign_api.graphql.response_cache import ResponseCache
 from campaign_api.graphql.scalars import JSON
 from campaign_api.graphql.subscriptions import Subscription
 
@@ -102,7 +104,10 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
 
     extensions: list[Any] = [
         ErrorCodes,
+        partial(ParserCache, maxsize=256),  # the parse and validation caches are shared across requests
+        partial(ValidationCache, maxsize=256),
         RateLimits,
+        ResponseCache,
         QueryDepthLimiter(max_depth=12),
         MaxTokensLimiter(max_token_count=4000),
         MaxAliasesLimiter(max_alias_count=30),

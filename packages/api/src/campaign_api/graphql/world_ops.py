@@ -16,6 +16,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
+from campaign_api import read_dependencies
 from campaign_api.db.models import Branch as BranchRow
 from campaign_api.db.models import DeferredEffect as DeferredRow
 from campaign_api.db.models import EffectExecution as ExecutionRow
@@ -349,6 +350,7 @@ async def due_work_status(info: Ctx, branch_id: strawberry.ID) -> DueWorkStatus:
     ctx = info.context
     cid = await ctx.campaign_of(branch_id=branch_id)
     await _guard(info, "dueWorkStatus", cid)
+    read_dependencies.forbid()  # job progress changes without a committed campaign change
     calendar = await ctx.calendar(cid)
     bid = _uuid(branch_id, "branchId")
     async with ctx.read() as svc:

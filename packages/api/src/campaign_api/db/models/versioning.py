@@ -32,7 +32,7 @@ class EntityRecord(UUIDv7Base):
     """Identity of an entity across all branches; `id` is the entity id."""
 
     __tablename__ = "entities"
-    __table_args__ = (Index("ix_entities_campaign_type", "campaign_id", "entity_type"),)
+    __table_args__ = (Index("ix_entities_campaign_type_id", "campaign_id", "entity_type", "id"),)
 
     entity_type: Mapped[str] = mapped_column(String(32))
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))

@@ -1,0 +1,103 @@
+"""Whole-response cache for GraphQL queries (Redis DB 1), invalidated by campaign generation numbers.
+
+A query's answer depends on the caller and on the campaigns it touched. So an entry is keyed by the
+caller's identity (user or API key, with its scopes), the document, the operation and the variables,
+and it records the generation number of every campaign the execution authorized against, read *before*
+that campaign's data was read. Every committed change increments its campaign's generation
+(`GraphQLContext.write`), so an entry whose recorded generations are no longer current is never served.
+
+Only plain successful queries whose every access was authorized against a campaign are stored:
+mutations, subscriptions, answers with errors, campaign-less fields (`me`, `campaigns`, …) and answers
+that depend on something else (a rules-engine fallback, job state) are always executed. Permission
+checks still run first on every request: authentication and rate limits happen before the lookup, and a
+change of role or membership is a committed change of the campaign, so it invalidates what was cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import msgspec
+from graphql import ExecutionResult
+from loguru import logger
+from redis.exceptions import RedisError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from campaign_api.cache import ResultCache
+from campaign_api.metrics import CACHE_LOOKUPS
+from campaign_api.read_dependencies import Dependencies, tracking
+
+
+def _caller(principal: Any) -> list[Any]:
+    return [
+        principal.kind,
+        str(principal.user_id),
+        str(principal.api_key_id),
+        str(principal.service),
+        str(principal.campaign_id),
+        sorted(principal.scopes),
+    ]
+
+
+def _key(cache: ResultCache, principal: Any, query: str, operation: str | None, variables: Any) -> str:
+    material = msgspec.json.encode([_caller(principal), query, operation, variables or {}], order="sorted")
+    return f"{cache.prefix}:response:{hashlib.sha256(material).hexdigest()}"
+
+
+class ResponseCache(SchemaExtension):
+    """Serves a stored answer when every campaign it depends on is unchanged; stores fresh answers."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
+        context = ctx.context
+        cache: ResultCache = context.resources.cache
+        if (
+            ctx.result is not None  # already answered (e.g. rate limited)
+            or cache.ttl <= 0
+            or context.principal is None
+            or ctx.operation_type is not OperationType.QUERY
+        ):
+            yield
+            return
+        key = _key(cache, context.principal, ctx.query or "", ctx.operation_name, ctx.variables)
+        hit = await self._lookup(cache, key)
+        if hit is not None:
+            ctx.result = ExecutionResult(data=hit)
+            yield
+            return
+        deps = Dependencies(cache)
+        with tracking(deps):
+            yield
+        result = ctx.result
+        if result is None or result.errors or not deps.cacheable or not deps.generations:
+            return
+        await self._store(cache, key, result.data, deps.generations)
+
+    async def _lookup(self, cache: ResultCache, key: str) -> Any | None:
+        try:
+            raw = await cache.redis.get(key)
+            if raw is None:
+                CACHE_LOOKUPS.labels("response", "miss").inc()
+                return None
+            entry = msgspec.json.decode(raw)
+            campaigns: dict[str, int] = entry["generations"]
+            current_generations = await cache.generations(list(campaigns))
+        except (RedisError, OSError, msgspec.DecodeError, KeyError, TypeError) as exc:
+            logger.warning("response cache unavailable: {}", exc)
+            return None
+        if current_generations != list(campaigns.values()):
+            CACHE_LOOKUPS.labels("response", "stale").inc()
+            return None
+        CACHE_LOOKUPS.labels("response", "hit").inc()
+        return entry["data"]
+
+    async def _store(self, cache: ResultCache, key: str, data: Any, generations: dict[uuid.UUID, int]) -> None:
+        entry = {"generations": {str(c): g for c, g in generations.items()}, "data": data}
+        try:
+            await cache.redis.set(key, msgspec.json.encode(entry), ex=cache.ttl)
+        except (RedisError, OSError, TypeError) as exc:
+            logger.warning("response cache unavailable: {}", exc)
