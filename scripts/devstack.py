@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -70,19 +71,27 @@ class ManagedProcess:
     env: Mapping[str, str]
     log_path: Path
     cwd: Path = ROOT
+    #: run as this uid (and gid) with no supplementary groups, like a container's `USER uid:gid`
+    user: int | None = None
+    #: False: only `env` (a container's environment), not this process's
+    inherit_env: bool = True
     proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     def start(self) -> ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
+        identity: dict[str, Any] = {}
+        if self.user is not None:
+            identity = {"user": self.user, "group": self.user, "extra_groups": []}
         self.proc = subprocess.Popen(
             self.argv,
-            env={**os.environ, **self.env},
+            env={**os.environ, **self.env} if self.inherit_env else dict(self.env),
             cwd=self.cwd,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
+            **identity,
         )
         log.close()
         return self
