@@ -42,6 +42,15 @@ class ObjectStorage:
             lambda: client.presigned_put_object(self.bucket, key, expires=timedelta(seconds=expires_s))
         )
 
+    async def presigned_get(self, key: str, expires_s: int = 3600) -> str:
+        """A URL a browser can GET the object from (signed for the public endpoint, if one is set)."""
+        from datetime import timedelta
+
+        client = _client(self.settings.public_endpoint, self.settings) if self.settings.public_endpoint else self.client
+        return await anyio.to_thread.run_sync(
+            lambda: client.presigned_get_object(self.bucket, key, expires=timedelta(seconds=expires_s))
+        )
+
     async def ensure_bucket(self) -> None:
         def create() -> None:
             if not self.client.bucket_exists(self.bucket):

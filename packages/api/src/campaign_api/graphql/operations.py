@@ -12,11 +12,13 @@ import csv
 import io
 import json
 import uuid
+from dataclasses import replace
 from enum import Enum
 from typing import Any
 
 import strawberry
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import array as pg_array
 from strawberry.types import Info
 
 from campaign_api.db.models import AuditEntry as AuditRow
@@ -27,6 +29,7 @@ from campaign_api.db.models import User as UserRow
 from campaign_api.db.models import World as WorldRow
 from campaign_api.domain import merge as merging
 from campaign_api.domain import spatial_queries as spatial
+from campaign_api.domain.service import DomainService
 from campaign_api.domain.state_variables import scope_values
 from campaign_api.domain.store import EntityState
 from campaign_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -157,6 +160,15 @@ def _visible(state: EntityState, access: Access) -> bool:
     if state.entity_type in GM_ONLY_TYPES:
         return False
     return not state.content.get("hidden", False)
+
+
+async def _audience(svc: DomainService, branch: BranchRow, at: int | None, user_id: uuid.UUID | None) -> list[str]:
+    """The ids a secret may be revealed to that reach this user: the user and the parties of their characters."""
+    characters = await svc.store.read_many(
+        EntityType.CHARACTER, branch, at, where=[lambda row: row.owner_user_id == user_id]
+    )
+    parties = {str(c.content["party_id"]) for c in characters if c.content.get("party_id")}
+    return [str(user_id), *sorted(parties)]
 
 
 def _limit(limit: int | None) -> int:
@@ -322,11 +334,16 @@ def _make_list_resolver(etype: EntityType) -> Any:
     ) -> list[object_type]:  # type: ignore[valid-type]
         cid, branch = await _branch_for(info, campaign_id, branch_id)
         access = await _guard(info, name, cid)
-        if etype in GM_ONLY_TYPES and not access.gm_view:
-            return []  # players never learn that conditions, effects or secrets exist
+        revealed_only = etype is EntityType.SECRET and not access.gm_view and _ctx(info).actor_id is not None
+        if etype in GM_ONLY_TYPES and not access.gm_view and not revealed_only:
+            return []  # players never learn that conditions or effects exist
         calendar = await _ctx(info).calendar(cid)
         at = to_seconds(as_of, calendar)
         where = []
+        if revealed_only:  # a player sees the secrets revealed to them or to a party they play in
+            async with _ctx(info).read() as svc:
+                audience = await _audience(svc, branch, at, _ctx(info).actor_id)
+            where.append(lambda row: row.revealed_to.has_any(pg_array(audience)))
         if search and hasattr(OBJECT_TYPES[etype], "__annotations__") and "name" in OBJECT_TYPES[etype].__annotations__:
             where.append(lambda row: func.lower(row.name).contains(search.lower()))
         if offset < 0:
@@ -342,6 +359,10 @@ def _make_list_resolver(etype: EntityType) -> Any:
                 limit=_limit(limit),
                 offset=offset,
             )
+        if revealed_only:  # who else was told stays the GM's business
+            return [
+                to_object(replace(s, content={**s.content, "revealed_to": []}), calendar, gm_view=False) for s in states
+            ]
         return [to_object(s, calendar, gm_view=access.gm_view) for s in states if _visible(s, access)]
 
     resolver.__name__ = name

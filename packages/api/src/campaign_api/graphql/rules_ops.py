@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import strawberry
+from grpclib.exceptions import GRPCError, StreamTerminatedError
 from sqlalchemy import select
 from strawberry.types import Info
 
@@ -25,16 +26,21 @@ from campaign_api.graphql.entities import (
 )
 from campaign_api.graphql.permissions import Access, Action, Rule
 from campaign_api.graphql.scalars import JSON, WorldTime, to_seconds
+from campaign_api.rules.context import build_context
 from campaign_api.rules.evaluate import DEFAULTS, FieldResult, evaluate_fields
 from campaign_api.rules.graph import GraphReport, dependency_graph
 from campaign_api.rules.graph_build import Edge, Graph, Node
-from campaign_api.rules_client import EngineUnavailable
+from campaign_api.rules.operators import install
+from campaign_api.rules.relations import Owner
+from campaign_api.rules_client import EngineUnavailable, Evaluation
+from campaign_shared import jsonlogic
 from campaign_shared.messages import EntityType
 
 Ctx = Info[GraphQLContext, None]
 
 RULES: dict[str, Rule] = {
     "evaluateConditions": Rule(Action.READ, service=True),
+    "previewCondition": Rule(Action.WRITE),
     "dependencyGraph": Rule(Action.WRITE, service=True),
 }
 
@@ -100,6 +106,36 @@ class DependencyGraph:
     cycles: list[DependencyCycle]
     dangling: list[DanglingReference]
     invalid_edges: list[InvalidDependency]
+
+
+@strawberry.type
+class EvaluationResult:
+    ok: bool
+    value: JSON | None  # type: ignore[valid-type]
+    trace: JSON | None  # type: ignore[valid-type]
+    error_type: str | None
+    error_message: str | None
+    duration_us: int
+    source: str = strawberry.field(
+        description="who evaluated: engine (the rules engine over gRPC) or fallback (the API, locally)"
+    )
+    fallback_reason: str | None = strawberry.field(
+        default=None,
+        description="why the engine did not answer (breaker_open, unavailable, timeout, ...); null if it did",
+    )
+
+
+def evaluation_result(result: Evaluation) -> EvaluationResult:
+    return EvaluationResult(
+        ok=result.ok,
+        value=result.value,
+        trace=result.trace,
+        error_type=result.error_type,
+        error_message=result.error_message,
+        duration_us=result.duration_us,
+        source=result.source,
+        fallback_reason=result.fallback_reason,
+    )
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -228,8 +264,50 @@ async def dependency_graph_field(
     return _graph_object(report)
 
 
+async def preview_condition(
+    info: Ctx,
+    type: EntityType,
+    id: strawberry.ID,
+    expression: JSON,  # type: ignore[valid-type]
+    branch_id: strawberry.ID | None = None,
+    as_of: WorldTime | None = None,  # type: ignore[valid-type]
+    explain: bool = True,
+) -> EvaluationResult:
+    """A draft condition expression evaluated against the entity's real rule context as of (branch, time),
+    exactly as it would be once saved on the entity (its party, settlement, kingdom, state variables, facts).
+    Nothing is written: this is the rule builder's live "would this be available now?" preview."""
+    ctx = info.context
+    etype = EntityType(type.value if hasattr(type, "value") else type)
+    if etype not in SPECS:
+        raise ValidationFailed("only campaign entities have conditions", details={"field": "type"})
+    install()  # the domain operators a draft may use
+    try:
+        jsonlogic.compile(expression)
+    except jsonlogic.JsonLogicError as exc:  # the same refusal as saving the condition would give
+        raise ValidationFailed(
+            f"invalid JSON Logic expression: {exc}", details={"field": "expression", "errorType": str(exc.type)}
+        ) from None
+    campaign_id = await ctx.campaign_of(entity_id=id)
+    await ctx.authorize(RULES["previewCondition"], campaign_id)
+    branch = await _branch(ctx, campaign_id, branch_id)
+    at = to_seconds(as_of, await ctx.calendar(campaign_id))
+    entity_id = _uuid(id, "id")
+    async with ctx.read() as svc:
+        if await svc.store.read(etype, entity_id, branch, at) is None:
+            raise NotFound("entity not found", details={"entityId": str(id)})
+        context = await build_context(svc.store, branch, at, Owner(etype, entity_id), [expression])
+    try:
+        result = await ctx.resources.rules.evaluate_expression(expression, context.for_rule(0), explain=explain)
+    except (OSError, TimeoutError, GRPCError, StreamTerminatedError) as exc:
+        raise DependencyUnavailable(
+            "the rules engine is unavailable", details={"reason": exc.__class__.__name__}
+        ) from exc
+    return evaluation_result(result)
+
+
 QUERY_FIELDS: dict[str, Any] = {
     "evaluateConditions": evaluate_conditions,
+    "previewCondition": preview_condition,
     "dependencyGraph": dependency_graph_field,
 }
 MUTATION_FIELDS: dict[str, Any] = {}

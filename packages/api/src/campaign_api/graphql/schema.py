@@ -20,6 +20,7 @@ from campaign_api.graphql.errors import ErrorCodes
 from campaign_api.graphql.limits import RateLimits
 from campaign_api.graphql.operations import RULES, build_mutation, graphql_type, query_fields
 from campaign_api.graphql.response_cache import ResponseCache
+from campaign_api.graphql.rules_ops import EvaluationResult, evaluation_result
 from campaign_api.graphql.scalars import JSON
 from campaign_api.graphql.subscriptions import Subscription
 
@@ -29,23 +30,6 @@ class ServerInfo:
     version: str
     environment: str
     server_time: datetime
-
-
-@strawberry.type
-class EvaluationResult:
-    ok: bool
-    value: JSON | None  # type: ignore[valid-type]
-    trace: JSON | None  # type: ignore[valid-type]
-    error_type: str | None
-    error_message: str | None
-    duration_us: int
-    source: str = strawberry.field(
-        description="who evaluated: engine (the rules engine over gRPC) or fallback (the API, locally)"
-    )
-    fallback_reason: str | None = strawberry.field(
-        default=None,
-        description="why the engine did not answer (breaker_open, unavailable, timeout, ...); null if it did",
-    )
 
 
 @strawberry.type
@@ -78,20 +62,7 @@ class CoreQuery:
             raise DependencyUnavailable(
                 "the rules engine is unavailable", details={"reason": type(exc).__name__}
             ) from exc
-        return EvaluationResult(**_fields(result))
-
-
-def _fields(result: Any) -> dict[str, Any]:
-    return {
-        "ok": result.ok,
-        "value": result.value,
-        "trace": result.trace,
-        "error_type": result.error_type,
-        "error_message": result.error_message,
-        "duration_us": result.duration_us,
-        "source": result.source,
-        "fallback_reason": result.fallback_reason,
-    }
+        return evaluation_result(result)
 
 
 class CampaignSchema(strawberry.Schema):

@@ -61,6 +61,13 @@ class World:
             created_at=row.created_at,
         )
 
+    @strawberry.field(description="a presigned GET URL of the map image (valid for an hour); null without one")
+    async def map_image_url(self, info: strawberry.Info) -> str | None:
+        if not self.map_image_key:
+            return None
+        url: str = await info.context.resources.storage.presigned_get(self.map_image_key)
+        return url
+
 
 @strawberry.type
 class Branch:
