@@ -78,3 +78,25 @@ def test_answers_with_errors_and_campaignless_fields_are_not_cached(table: Any, 
     for _ in range(2):
         assert table.gm.raw(failing, {"c": table.campaign_id, "id": table.campaign_id}).get("errors")
     assert _metric(http, HITS) == hits
+
+
+def test_a_cached_answer_still_needs_a_valid_credential_and_counts_against_the_rate_limit(
+    table: Any, http: httpx.Client
+) -> None:
+    _settlement(table, name="Brackenford")
+    body = {"query": SETTLEMENTS, "variables": {"c": table.campaign_id}}
+    table.gm.q(SETTLEMENTS, {"c": table.campaign_id})
+    hits = _metric(http, HITS)
+    assert table.gm.q(SETTLEMENTS, {"c": table.campaign_id})["settlements"][0]["name"] == "Brackenford"
+    assert _metric(http, HITS) == hits + 1  # answered from the cache
+    tampered = table.gm.token[:-4] + ("AAAA" if not table.gm.token.endswith("AAAA") else "BBBB")
+    for headers in ({"Authorization": f"Bearer {tampered}"}, {}):
+        answer = http.post("/graphql", json=body, headers=headers).json()
+        assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    codes = set()
+    for _ in range(2 * 400 + 10):  # the test stack allows 400 operations a minute; fixed windows
+        answer = http.post("/graphql", json=body, headers=table.gm.headers()).json()
+        codes.add(answer["errors"][0]["extensions"]["code"] if answer.get("errors") else "OK")
+        if "RATE_LIMITED" in codes:
+            break
+    assert codes == {"OK", "RATE_LIMITED"}  # cache hits count against the caller's budget too

@@ -22,6 +22,7 @@ from campaign_api.db.models import Branch, Campaign, EntityRecord, World
 from campaign_api.domain.service import DomainService
 from campaign_api.errors import AppError, NotFound, Unauthenticated
 from campaign_api.events import publish
+from campaign_api.graphql.fast_path import LOOKED_UP, PRINCIPAL
 from campaign_api.graphql.permissions import Access, PrincipalLike, Rule, authorize
 from campaign_api.resources import Resources
 from campaign_shared.calendar import Calendar
@@ -46,6 +47,7 @@ class GraphQLContext(BaseContext, kw_only=True):
     client_ip: str = "unknown"
     calendars: dict[uuid.UUID, asyncio.Future[Calendar]] = {}  # a fresh dict per request (context_getter)
     touched: set[uuid.UUID] = set()  # campaigns authorized in this request (a fresh set per request)
+    response_looked_up: bool = False  # the HTTP fast path already missed the response cache
 
     @property
     def actor_id(self) -> uuid.UUID | None:
@@ -138,7 +140,11 @@ def _uuid(value: Any, field: str) -> uuid.UUID:
 async def context_getter(state: State, headers: Any, scope: Any) -> GraphQLContext:
     """`state`, `headers` and `scope` are injectable for both HTTP and WebSocket handlers."""
     resources: Resources = state.resources
-    principal, error = await principal_from(headers, resources)
+    handed_on = scope.get("state") or {}  # see graphql/fast_path.py
+    if handed_on.get(PRINCIPAL) is not None:
+        principal, error = handed_on[PRINCIPAL], None
+    else:
+        principal, error = await principal_from(headers, resources)
     client = scope.get("client") or ("unknown", 0)
     return GraphQLContext(
         resources=resources,
@@ -146,5 +152,6 @@ async def context_getter(state: State, headers: Any, scope: Any) -> GraphQLConte
         auth_error=error,
         calendars={},
         touched=set(),
+        response_looked_up=bool(handed_on.get(LOOKED_UP)),
         client_ip=str(client[0]),
     )

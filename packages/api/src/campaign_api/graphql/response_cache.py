@@ -43,13 +43,12 @@ def _caller(principal: Any) -> list[Any]:
     ]
 
 
-def _key(cache: ResultCache, principal: Any, query: str, operation: str | None, variables: Any) -> str:
-    material = msgspec.json.encode([_caller(principal), query, operation, variables or {}], order="sorted")
-    return f"{cache.prefix}:response:{hashlib.sha256(material).hexdigest()}"
-
-
 class ResponseCache(SchemaExtension):
-    """Serves a stored answer when every campaign it depends on is unchanged; stores fresh answers."""
+    """Serves a stored answer when every campaign it depends on is unchanged; stores fresh answers.
+
+    HTTP requests are usually answered before Strawberry runs at all (`response_cache_middleware`);
+    this extension stores answers and serves the requests the middleware did not look up (WebSocket).
+    """
 
     async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
@@ -63,41 +62,51 @@ class ResponseCache(SchemaExtension):
         ):
             yield
             return
-        key = _key(cache, context.principal, ctx.query or "", ctx.operation_name, ctx.variables)
-        hit = await self._lookup(cache, key)
-        if hit is not None:
-            ctx.result = ExecutionResult(data=hit)
-            yield
-            return
+        key = response_key(cache, context.principal, ctx.query or "", ctx.operation_name, ctx.variables)
+        if not context.response_looked_up:
+            body = await lookup(cache, key)
+            if body is not None:
+                ctx.result = ExecutionResult(data=msgspec.json.decode(body)["data"])
+                yield
+                return
         deps = Dependencies(cache)
         with tracking(deps):
             yield
         result = ctx.result
         if result is None or result.errors or not deps.cacheable or not deps.generations:
             return
-        await self._store(cache, key, result.data, deps.generations)
+        await _store(cache, key, result.data, deps.generations)
 
-    async def _lookup(self, cache: ResultCache, key: str) -> Any | None:
-        try:
-            raw = await cache.redis.get(key)
-            if raw is None:
-                CACHE_LOOKUPS.labels("response", "miss").inc()
-                return None
-            entry = msgspec.json.decode(raw)
-            campaigns: dict[str, int] = entry["generations"]
-            current_generations = await cache.generations(list(campaigns))
-        except (RedisError, OSError, msgspec.DecodeError, KeyError, TypeError) as exc:
-            logger.warning("response cache unavailable: {}", exc)
-            return None
-        if current_generations != list(campaigns.values()):
-            CACHE_LOOKUPS.labels("response", "stale").inc()
-            return None
-        CACHE_LOOKUPS.labels("response", "hit").inc()
-        return entry["data"]
 
-    async def _store(self, cache: ResultCache, key: str, data: Any, generations: dict[uuid.UUID, int]) -> None:
-        entry = {"generations": {str(c): g for c, g in generations.items()}, "data": data}
-        try:
-            await cache.redis.set(key, msgspec.json.encode(entry), ex=cache.ttl)
-        except (RedisError, OSError, TypeError) as exc:
-            logger.warning("response cache unavailable: {}", exc)
+def response_key(cache: ResultCache, principal: Any, query: str, operation: str | None, variables: Any) -> str:
+    material = msgspec.json.encode([_caller(principal), query, operation, variables or {}], order="sorted")
+    return f"{cache.prefix}:response:{hashlib.sha256(material).hexdigest()}"
+
+
+async def lookup(cache: ResultCache, key: str) -> bytes | None:
+    """The stored response body (`{"data": …}` as JSON) if every campaign it depends on is unchanged."""
+    try:
+        raw = await cache.redis.get(key)
+        if raw is None:
+            CACHE_LOOKUPS.labels("response", "miss").inc()
+            return None
+        head, _, body = bytes(raw).partition(b"\n")
+        campaigns: dict[str, int] = msgspec.json.decode(head)
+        current_generations = await cache.generations(list(campaigns))
+    except (RedisError, OSError, msgspec.DecodeError, TypeError) as exc:
+        logger.warning("response cache unavailable: {}", exc)
+        return None
+    if current_generations != list(campaigns.values()):
+        CACHE_LOOKUPS.labels("response", "stale").inc()
+        return None
+    CACHE_LOOKUPS.labels("response", "hit").inc()
+    return body
+
+
+async def _store(cache: ResultCache, key: str, data: Any, generations: dict[uuid.UUID, int]) -> None:
+    """One Redis value: the generations seen (JSON), a newline, then the response body exactly as sent."""
+    try:
+        head = msgspec.json.encode({str(c): g for c, g in generations.items()})
+        await cache.redis.set(key, head + b"\n" + msgspec.json.encode({"data": data}), ex=cache.ttl)
+    except (RedisError, OSError, TypeError) as exc:
+        logger.warning("response cache unavailable: {}", exc)
