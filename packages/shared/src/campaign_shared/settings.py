@@ -348,7 +348,7 @@ class ApiSettings(_Base):
         300,
         ge=0,
         validation_alias=AliasChoices("API_CACHE_TTL_SECONDS"),
-        description="lifetime of cached map layers (0 turns the cache off)",
+        description="lifetime of cached GraphQL answers and map layers (0 turns the caches off)",
     )
     health_timeout_ms: int = Field(
         2000,
