@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -48,6 +48,9 @@ class GraphQLContext(BaseContext, kw_only=True):
     calendars: dict[uuid.UUID, asyncio.Future[Calendar]] = {}  # a fresh dict per request (context_getter)
     touched: set[uuid.UUID] = set()  # campaigns authorized in this request (a fresh set per request)
     response_looked_up: bool = False  # the HTTP fast path already missed the response cache
+    #: per-request memo of authorizations and id lookups; None for WebSocket contexts, which live as long
+    #: as the connection (a role change must reach the next subscription event)
+    memo: dict[Any, asyncio.Future[Any]] | None = None
 
     @property
     def actor_id(self) -> uuid.UUID | None:
@@ -62,8 +65,20 @@ class GraphQLContext(BaseContext, kw_only=True):
         deps = read_dependencies.current()
         if deps is not None:
             await deps.track(campaign_id)  # before any of the campaign's data (or the caller's role) is read
+        return await self._once(("authorize", rule, campaign_id), lambda: self._authorize(rule, campaign_id))
+
+    async def _authorize(self, rule: Rule, campaign_id: uuid.UUID | None) -> Access:
         async with self.resources.sessions() as session:
             return await authorize(session, self.principal, rule, campaign_id)
+
+    async def _once[T](self, key: Any, make: Callable[[], Awaitable[T]]) -> T:
+        """`make()` once per HTTP request for equal keys, shared by concurrent sibling resolvers."""
+        if self.memo is None:
+            return await make()
+        if key not in self.memo:
+            self.memo[key] = asyncio.ensure_future(make())
+        result: T = await asyncio.shield(self.memo[key])
+        return result
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[DomainService]:
@@ -112,6 +127,10 @@ class GraphQLContext(BaseContext, kw_only=True):
             raise self.auth_error
         if self.principal is None:
             raise Unauthenticated("sign in first")
+        key = ("campaign_of", str(branch_id), str(entity_id), str(campaign_id))
+        return await self._once(key, lambda: self._campaign_of(branch_id, entity_id, campaign_id))
+
+    async def _campaign_of(self, branch_id: Any, entity_id: Any, campaign_id: Any) -> uuid.UUID:
         async with self.resources.sessions() as session:
             if campaign_id is not None:
                 found = await session.scalar(select(Campaign.id).where(Campaign.id == _uuid(campaign_id, "campaignId")))
@@ -153,5 +172,6 @@ async def context_getter(state: State, headers: Any, scope: Any) -> GraphQLConte
         calendars={},
         touched=set(),
         response_looked_up=bool(handed_on.get(LOOKED_UP)),
+        memo={} if scope.get("type") == "http" else None,
         client_ip=str(client[0]),
     )
