@@ -177,7 +177,7 @@ def test_dependency_graphs_have_no_cycles_or_dangling_references(users: dict[str
         users["PLAYER"].q(query, {"c": str(demo.campaign_id), "b": None})
 
 
-def test_the_map_image_behind_the_world_is_a_png(stack: StackHandle, demo: DemoWorld) -> None:
+def test_the_map_image_behind_the_world_is_a_png(stack: StackHandle, demo: DemoWorld, users: dict[str, User]) -> None:
     storage = ObjectStorage(demo_settings(stack).s3)
     response = storage.client.get_object(storage.bucket, demo.map_image_key or "")
     try:
@@ -186,6 +186,11 @@ def test_the_map_image_behind_the_world_is_a_png(stack: StackHandle, demo: DemoW
         response.close()
         response.release_conn()
     assert head == b"\x89PNG\r\n\x1a\n"
+    # Browsers fetch it with the presigned GET URL the API hands every member (the bucket is private).
+    url = users["PLAYER"].q("query($w: ID!) { world(id: $w) { mapImageUrl } }", {"w": str(demo.world_id)})["world"]
+    image = httpx.get(url["mapImageUrl"], headers={"Origin": "http://127.0.0.1:8080"}, timeout=10)
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert image.headers.get("access-control-allow-origin") in {"*", "http://127.0.0.1:8080"}
 
 
 async def test_smoke_resolve_advance_and_merge(stack: StackHandle, users: dict[str, User], demo: DemoWorld) -> None:

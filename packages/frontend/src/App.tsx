@@ -14,6 +14,7 @@ const FlowView = lazy(() => import("./workspace/FlowView.tsx"));
 const TimelineView = lazy(() => import("./workspace/TimelineView.tsx"));
 const EntitiesView = lazy(() => import("./workspace/EntitiesView.tsx"));
 const BranchesView = lazy(() => import("./workspace/BranchesView.tsx"));
+const ManagersView = lazy(() => import("./workspace/managers/ManagersView.tsx"));
 const AuditView = lazy(() => import("./workspace/AuditView.tsx"));
 const SettingsView = lazy(() => import("./workspace/SettingsView.tsx"));
 
@@ -76,6 +77,7 @@ export function AppRoutes() {
           <Route path="timeline" element={<Page><TimelineView /></Page>} />
           <Route path="entities" element={<Page><EntitiesView /></Page>} />
           <Route path="branches" element={<Page><BranchesView /></Page>} />
+          <Route path="manage" element={<Page><ManagersView /></Page>} />
           <Route path="audit" element={<Page><AuditView /></Page>} />
           <Route path="settings" element={<Page><SettingsView /></Page>} />
         </Route>

@@ -1,10 +1,12 @@
 import { useMutation, useQuery } from "@apollo/client/react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { describeError } from "../apollo/errors.ts";
 import { Button, Field, inputClass, Panel, Status, TextField } from "../components/ui.tsx";
 import { CampaignListDocument, CreateCampaignDocument, CreateWorldDocument } from "../gql/graphql.ts";
 import { CALENDAR_PRESETS, calendarOf } from "../lib/calendar.ts";
+import { buildCalendar, type CalendarDraft, type DraftErrors, EMPTY_DRAFT } from "../lib/calendarDraft.ts";
+import { CalendarEditor } from "./CalendarEditor.tsx";
 
 export default function CampaignsPage() {
   const { data, loading, error } = useQuery(CampaignListDocument);
@@ -39,29 +41,48 @@ export default function CampaignsPage() {
   );
 }
 
+const CUSTOM = "custom";
+
 function CreateWorldForm() {
+  const formRef = useRef<HTMLFormElement>(null);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [calendar, setCalendar] = useState<string>("gregorian");
+  const [draft, setDraft] = useState<CalendarDraft>(EMPTY_DRAFT);
+  const [draftErrors, setDraftErrors] = useState<DraftErrors>({});
   const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const [createWorld, { loading }] = useMutation(CreateWorldDocument, { refetchQueries: [CampaignListDocument] });
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
+    let chosen: unknown = calendar;
+    if (calendar === CUSTOM) {
+      const built = buildCalendar(draft);
+      if ("errors" in built) {
+        const count = Object.keys(built.errors).length;
+        setDraftErrors(built.errors);
+        setMessage({ kind: "error", text: `The calendar has ${count} ${count === 1 ? "problem" : "problems"}: see the marked fields.` });
+        requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+        return;
+      }
+      setDraftErrors({});
+      chosen = built.calendar;
+    }
     try {
-      const result = await createWorld({ variables: { input: { name: name.trim(), description, calendar } } });
+      const result = await createWorld({ variables: { input: { name: name.trim(), description, calendar: chosen } } });
       const cal = calendarOf(result.data?.createWorld.calendar);
       setMessage({ kind: "success", text: `World "${result.data?.createWorld.name}" created (${cal?.spec.name ?? calendar} calendar).` });
       setName("");
       setDescription("");
+      setDraft(EMPTY_DRAFT);
     } catch (err) {
       setMessage({ kind: "error", text: describeError(err).message });
     }
   };
   return (
     <Panel title="Create a world">
-      <form onSubmit={onSubmit} className="flex flex-col gap-3">
+      <form ref={formRef} onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
         <TextField label="World name" name="world-name" required value={name} onChange={(e) => setName(e.target.value)} />
         <TextField label="World description" name="world-description" value={description} onChange={(e) => setDescription(e.target.value)} />
         <Field label="Calendar">
@@ -72,9 +93,11 @@ function CreateWorldForm() {
                   {p.label}
                 </option>
               ))}
+              <option value={CUSTOM}>Custom calendar…</option>
             </select>
           )}
         </Field>
+        {calendar === CUSTOM && <CalendarEditor draft={draft} errors={draftErrors} onChange={setDraft} />}
         {message && <Status kind={message.kind}>{message.text}</Status>}
         <Button tone="primary" type="submit" disabled={loading || !name.trim()}>
           Create world

@@ -1,32 +1,31 @@
-/** Audit log: filters (branch, entity type, operation, entity id), paging, CSV/JSON export of what is loaded. */
-import { useQuery } from "@apollo/client/react";
+/** Audit log: filters (branch, entity type, operation, entity id), paging, and CSV/JSON export by the server (`exportAuditLog`, same filters). */
+import { useApolloClient, useQuery } from "@apollo/client/react";
 import { useState } from "react";
 import { describeError } from "../apollo/errors.ts";
 import { Button, Field, inputClass, Status, TextField } from "../components/ui.tsx";
-import { type AuditLogQuery, AuditLogDocument } from "../gql/graphql.ts";
+import { AuditLogDocument, type ExportFormat, ExportAuditLogDocument } from "../gql/graphql.ts";
 import { ENTITY_TYPES, shortId } from "../lib/entities.ts";
 import { useWorkspace } from "./context.ts";
 
 const OPERATIONS = ["CREATE", "UPDATE", "DELETE", "RESTORE", "ARCHIVE", "FORK", "MERGE", "CHERRY_PICK", "RESOLVE", "TIME_ADVANCE"];
 const PAGE = 50;
-type Entry = AuditLogQuery["auditLog"][number];
 
-export function toCsv(rows: readonly Entry[]): string {
-  const header = ["recordedAt", "worldTime", "operation", "entityType", "entityId", "version", "branchId", "actorId", "reason", "diff"];
-  const cell = (v: unknown) => {
-    const text = v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [header.join(","), ...rows.map((r) => header.map((h) => cell(r[h as keyof Entry])).join(","))].join("\n");
-}
-
-function download(name: string, type: string, text: string) {
+/** Save text as a file through the browser's download. */
+export function download(name: string, type: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement("a");
   a.href = url;
   a.download = name;
+  document.body.append(a);
   a.click();
+  a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** "audit-log-ember-road-2026-01-31.csv" */
+export function exportName(campaign: string, format: ExportFormat, today = new Date()): string {
+  const slug = campaign.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "campaign";
+  return `audit-log-${slug}-${today.toISOString().slice(0, 10)}.${format.toLowerCase()}`;
 }
 
 function diffSummary(diff: unknown): string {
@@ -44,18 +43,36 @@ export default function AuditView() {
   const [operation, setOperation] = useState("");
   const [entityId, setEntityId] = useState("");
   const [limit, setLimit] = useState(PAGE);
-  const variables = {
+  const filters = {
     campaignId: ws.campaign.id,
     branchId: branchId || null,
     entityType: entityType || null,
     operation: operation || null,
     entityId: entityId.trim() || null,
-    limit,
-    offset: 0,
   };
+  const variables = { ...filters, limit, offset: 0 };
   const { data, loading, error } = useQuery(AuditLogDocument, { variables });
+  const client = useApolloClient();
+  const [exporting, setExporting] = useState<ExportFormat | null>(null);
+  const [exported, setExported] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const rows = data?.auditLog ?? [];
   const branchName = (id: string | null | undefined) => ws.branches.find((b) => b.id === id)?.name ?? shortId(id);
+
+  const onExport = async (format: ExportFormat) => {
+    setExporting(format);
+    setExported(null);
+    try {
+      const result = await client.query({ query: ExportAuditLogDocument, variables: { ...filters, format }, fetchPolicy: "no-cache" });
+      const text = result.data?.exportAuditLog ?? "";
+      const name = exportName(ws.campaign.name, format);
+      download(name, format === "CSV" ? "text/csv" : "application/json", text);
+      setExported({ kind: "success", text: `Exported ${name} (the server exports up to 1000 entries that match the filters).` });
+    } catch (err) {
+      setExported({ kind: "error", text: describeError(err).message });
+    } finally {
+      setExporting(null);
+    }
+  };
 
   return (
     <div className="flex flex-col gap-4 p-4">
@@ -92,9 +109,12 @@ export default function AuditView() {
         </Field>
         <TextField label="Entity id" className="w-72" value={entityId} onChange={(e) => setEntityId(e.target.value)} placeholder="paste an id" />
         <div className="flex-1" />
-        <Button onClick={() => download("audit-log.csv", "text/csv", toCsv(rows))} disabled={!rows.length}>Export CSV</Button>
-        <Button onClick={() => download("audit-log.json", "application/json", JSON.stringify(rows, null, 2))} disabled={!rows.length}>Export JSON</Button>
+        <div role="group" aria-label="Export the filtered log" className="flex gap-2">
+          <Button onClick={() => void onExport("CSV")} disabled={exporting !== null}>{exporting === "CSV" ? "Exporting…" : "Export CSV"}</Button>
+          <Button onClick={() => void onExport("JSON")} disabled={exporting !== null}>{exporting === "JSON" ? "Exporting…" : "Export JSON"}</Button>
+        </div>
       </form>
+      {exported && <Status kind={exported.kind} testId="audit-export-status">{exported.text}</Status>}
       {error && <Status kind="error">{describeError(error).message}</Status>}
       {loading && <Status>Loading audit log…</Status>}
       <div className="overflow-x-auto rounded-lg border border-slate-800">

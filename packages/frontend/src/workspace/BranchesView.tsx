@@ -3,9 +3,11 @@ import { useLazyQuery, useMutation } from "@apollo/client/react";
 import { type FormEvent, useId, useMemo, useState } from "react";
 import { describeError } from "../apollo/errors.ts";
 import { Button, Field, inputClass, Panel, Status, TextField } from "../components/ui.tsx";
-import { ForkBranchDocument, MergeBranchDocument, type MergePreviewQuery, MergePreviewDocument } from "../gql/graphql.ts";
+import { ForkBranchDocument, MergeBranchDocument, MergePreviewDocument } from "../gql/graphql.ts";
 import { entityMeta } from "../lib/entities.ts";
 import { useUi } from "../store/ui.ts";
+import { CherryPickPanel } from "./CherryPickPanel.tsx";
+import { type Choice, ConflictTable, conflictKey, resolutionsFor } from "./ConflictTable.tsx";
 import { branchTree } from "./ContextBar.tsx";
 import { useWorkspace } from "./context.ts";
 import { EntityName } from "./EntityName.tsx";
@@ -17,6 +19,7 @@ export default function BranchesView() {
       <BranchTree />
       {ws.isGm && <ForkForm />}
       {ws.isGm && <MergePanel />}
+      {ws.isGm && <CherryPickPanel />}
     </div>
   );
 }
@@ -105,15 +108,6 @@ function ForkForm() {
   );
 }
 
-type Conflict = MergePreviewQuery["mergePreview"]["conflicts"][number];
-type Choice = "ours" | "theirs" | "base";
-
-const conflictKey = (c: Conflict) => `${c.entityType}:${c.entityId}:${c.path}`;
-
-function show(value: unknown): string {
-  return value === undefined ? "(absent)" : JSON.stringify(value);
-}
-
 function MergePanel() {
   const ws = useWorkspace();
   const sourceId = useId();
@@ -144,12 +138,7 @@ function MergePanel() {
   };
   const onMerge = async () => {
     setMessage(null);
-    const resolutions = conflicts.map((c) => ({
-      entityType: c.entityType,
-      entityId: c.entityId,
-      path: c.path,
-      value: c[choices[conflictKey(c)]!],
-    }));
+    const resolutions = resolutionsFor(conflicts, choices);
     try {
       const result = await merge({ variables: { input: { sourceBranchId: source, targetBranchId, resolutions } } });
       const written = result.data?.mergeBranch.written ?? 0;
@@ -211,49 +200,7 @@ function MergePanel() {
               ))}
             </ul>
           )}
-          {conflicts.length > 0 && (
-            <table className="w-full text-left text-sm" data-testid="conflict-table">
-              <caption className="mb-2 text-left font-medium">Conflicts: choose the value to keep for each</caption>
-              <thead className="text-xs uppercase text-slate-400">
-                <tr>
-                  <th scope="col" className="py-1">Entity</th>
-                  <th scope="col" className="py-1">Field</th>
-                  <th scope="col" className="py-1">Base</th>
-                  <th scope="col" className="py-1">Ours (target)</th>
-                  <th scope="col" className="py-1">Theirs (source)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {conflicts.map((c) => {
-                  const key = conflictKey(c);
-                  const field = c.path.replace(/^\//, "");
-                  return (
-                    <tr key={key} className="border-t border-slate-800 align-top" data-testid="conflict-row">
-                      <td className="py-2 pr-2">
-                        {entityMeta(c.entityType)?.label ?? c.entityType} <EntityName type={c.entityType} id={c.entityId} />
-                      </td>
-                      <td className="py-2 pr-2 font-mono">{field}</td>
-                      {(["base", "ours", "theirs"] as const).map((side) => (
-                        <td key={side} className="py-2 pr-2">
-                          <label className="flex items-center gap-2">
-                            <input
-                              type="radio"
-                              name={key}
-                              className="accent-violet-500"
-                              checked={choices[key] === side}
-                              onChange={() => setChoices((s) => ({ ...s, [key]: side }))}
-                              aria-label={`Keep ${side} value ${show(c[side])} for ${field}`}
-                            />
-                            <span className="font-mono">{show(c[side])}</span>
-                          </label>
-                        </td>
-                      ))}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
+          {conflicts.length > 0 && <ConflictTable conflicts={conflicts} choices={choices} onChoose={(key, side) => setChoices((s) => ({ ...s, [key]: side }))} />}
           <div className="flex items-center gap-3">
             <Button tone="primary" onClick={() => void onMerge()} disabled={mergeState.loading || unresolved > 0 || (!changes.length && !conflicts.length)}>
               Merge {sourceBranch?.name ?? ""} into {ws.branches.find((b) => b.id === targetBranchId)?.name ?? ""}

@@ -1,4 +1,8 @@
-/** The side panel for the current selection: overview (and edit), versions (history, diff, restore), delete/restore. */
+/**
+ * The side panel for the current selection: overview (values, computed values and why, edit, delete/restore,
+ * and for players the secrets they know), links, conditions (rule builder, live preview), effects (dry run,
+ * resolve), typed variables, secrets (GMs) and versions (history, diff, restore).
+ */
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useEffect, useId, useRef, useState } from "react";
 import { describeError, type ErrorInfo } from "../apollo/errors.ts";
@@ -8,6 +12,46 @@ import { type EntityMeta, type EntityRow, entityMeta, type FieldMeta, shortId } 
 import { useUi } from "../store/ui.ts";
 import { scope, useWorkspace } from "./context.ts";
 import { changedFields, EntityForm, type FormValues, toInput, valuesFromRow } from "./EntityForm.tsx";
+import { ComputedValues } from "./inspector/ComputedValues.tsx";
+import { ConditionsPanel } from "./inspector/ConditionsPanel.tsx";
+import { EffectsPanel } from "./inspector/EffectsPanel.tsx";
+import { KnownSecrets } from "./inspector/KnownSecrets.tsx";
+import { LinksPanel } from "./inspector/LinksPanel.tsx";
+import { SecretsPanel } from "./inspector/SecretsPanel.tsx";
+import { VARIABLE_TYPES, VariablesPanel } from "./inspector/VariablesPanel.tsx";
+
+type Tab = "overview" | "links" | "conditions" | "effects" | "variables" | "secrets" | "versions";
+
+const TAB_LABELS: Record<Tab, string> = {
+  overview: "Overview",
+  links: "Links",
+  conditions: "Conditions",
+  effects: "Effects",
+  variables: "Variables",
+  secrets: "Secrets",
+  versions: "Versions",
+};
+
+/** The tabs for a type and role: conditions, effects and secrets are GM-only, variables belong to five types. */
+export function inspectorTabs(meta: EntityMeta, isGm: boolean): Tab[] {
+  return (Object.keys(TAB_LABELS) as Tab[]).filter((t) => {
+    if (t === "conditions" || t === "effects" || t === "secrets") return isGm;
+    if (t === "variables") return VARIABLE_TYPES.includes(meta.type);
+    return true;
+  });
+}
+
+/** An event past its expiry (or expired by the scheduler), an encounter expired: shown as such. */
+export function isExpired(row: EntityRow, now: number, parse: ((text: string) => number) | null): boolean {
+  if (row.status === "EXPIRED") return true;
+  if (row.status !== "PLANNED" && row.status !== "ACTIVE") return false;
+  if (typeof row.expiresAt !== "string" || !parse) return false;
+  try {
+    return parse(row.expiresAt) <= now;
+  } catch {
+    return false;
+  }
+}
 
 export function Inspector() {
   const selection = useUi((s) => s.selection);
@@ -44,7 +88,7 @@ export function Inspector() {
 
 function InspectorBody({ meta, id }: { meta: EntityMeta; id: string }) {
   const ws = useWorkspace();
-  const [tab, setTab] = useState<"overview" | "versions">("overview");
+  const [tab, setTab] = useState<Tab>("overview");
   const { data, loading, refetch } = useQuery(meta.list, { variables: { ...scope(ws), includeDeleted: ws.isGm } });
   const rows = ((data as Record<string, unknown> | undefined)?.[meta.key] ?? []) as EntityRow[];
   const row = rows.find((r) => r.id === id) ?? null;
@@ -52,25 +96,36 @@ function InspectorBody({ meta, id }: { meta: EntityMeta; id: string }) {
   if (!row) {
     return <div className="p-4">{loading ? <Status>Loading…</Status> : <Status>This {meta.label.toLowerCase()} does not exist on this branch at this time.</Status>}</div>;
   }
+  const tabs = inspectorTabs(meta, ws.isGm);
+  const shown = tabs.includes(tab) ? tab : "overview";
+  const calendar = ws.calendar;
+  const expired = isExpired(row, ws.asOf ?? ws.branch.worldTimeSeconds, calendar ? (t) => calendar.parseIso(t) : null);
   return (
     <div className="flex flex-col gap-3 p-4">
       <p className="text-lg font-medium" data-testid="inspector-name">
         {row.name || "(unnamed)"}
         {row.deleted && <span className="ml-2 rounded bg-rose-900/60 px-1.5 text-xs text-rose-200">deleted</span>}
         {row.hidden && <span className="ml-2 rounded bg-amber-900/60 px-1.5 text-xs text-amber-200">hidden</span>}
+        {expired && (
+          <span className="ml-2 rounded bg-slate-700 px-1.5 text-xs text-slate-200" data-testid="expired-badge" title={`Expired at ${String(row.expiresAt ?? "")}`}>
+            expired
+          </span>
+        )}
       </p>
-      <div className="flex gap-1" role="group" aria-label="Inspector sections">
-        {(["overview", "versions"] as const).map((t) => (
-          <Button key={t} tone={tab === t ? "primary" : "ghost"} aria-pressed={tab === t} onClick={() => setTab(t)}>
-            {t === "overview" ? "Overview" : "Versions"}
+      <div className="flex flex-wrap gap-1" role="group" aria-label="Inspector sections">
+        {tabs.map((t) => (
+          <Button key={t} tone={shown === t ? "primary" : "ghost"} className="px-2" aria-pressed={shown === t} onClick={() => setTab(t)}>
+            {TAB_LABELS[t]}
           </Button>
         ))}
       </div>
-      {tab === "overview" ? (
-        <Overview meta={meta} row={row} refetch={() => void refetch()} />
-      ) : (
-        <Versions meta={meta} id={id} current={row.version} onRestored={() => void refetch()} />
-      )}
+      {shown === "overview" && <Overview meta={meta} row={row} refetch={() => void refetch()} />}
+      {shown === "links" && <LinksPanel type={meta.type} id={id} />}
+      {shown === "conditions" && <ConditionsPanel type={meta.type} id={id} />}
+      {shown === "effects" && <EffectsPanel type={meta.type} id={id} status={typeof row.status === "string" ? row.status : null} />}
+      {shown === "variables" && <VariablesPanel type={meta.type} id={id} />}
+      {shown === "secrets" && <SecretsPanel type={meta.type} id={id} />}
+      {shown === "versions" && <Versions meta={meta} id={id} current={row.version} onRestored={() => void refetch()} />}
     </div>
   );
 }
@@ -154,6 +209,8 @@ function Overview({ meta, row, refetch }: { meta: EntityMeta; row: EntityRow; re
           <dd>{String(row.validFrom ?? "—")}</dd>
         </dl>
       )}
+      {!editing && !row.deleted && <ComputedValues type={meta.type} id={row.id} />}
+      {!ws.isGm && <KnownSecrets type={meta.type} id={row.id} />}
       {error && !editing && <Status kind="error">{error.message}</Status>}
       {error?.code === "CONFLICT" && (
         <Button

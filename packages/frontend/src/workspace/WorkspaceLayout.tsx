@@ -17,6 +17,7 @@ const VIEWS = [
   { path: "timeline", label: "Timeline" },
   { path: "entities", label: "Entities" },
   { path: "branches", label: "Branches" },
+  { path: "manage", label: "Managers" },
   { path: "audit", label: "Audit log", gmOnly: true },
   { path: "settings", label: "Settings" },
 ] as const;

@@ -1,84 +1,56 @@
 /**
- * The map: locations from `mapLayer` (GeoJSON, as of the branch and the scrubber's world time) on a
- * blank MapLibre style (no external tiles), regions as fills, points as circles; click to select;
- * draw mode to place a point or outline a region (clicks, double-click to finish) and create a Location.
+ * The map: the world's map image (from S3) under the locations from `mapLayer` (GeoJSON, as of the branch
+ * and the scrubber's world time), regions as fills, points as circles, events and encounters pinned to
+ * their place (optionally only those available now); click to select; draw mode to place a point,
+ * outline a region (clicks, double-click to finish) or found a settlement, each created through the API.
  */
 import "maplibre-gl/dist/maplibre-gl.css";
-import { useMutation, useQuery } from "@apollo/client/react";
-import type { FeatureCollection, Geometry } from "geojson";
+import { useQuery } from "@apollo/client/react";
+import type { FeatureCollection } from "geojson";
 import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
-import { type FormEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { describeError } from "../../apollo/errors.ts";
-import { Button, inputClass, Status, TextField } from "../../components/ui.tsx";
-import { CreateLocationDocument, MapLayerDocument } from "../../gql/graphql.ts";
+import { Button, Status, TextField } from "../../components/ui.tsx";
+import type { EntityType } from "../../gql/graphql.ts";
+import { MapLayerDocument, MapStoryDocument, WorldMapImageDocument } from "../../gql/graphql.ts";
 import { useUi } from "../../store/ui.ts";
 import { useWorkspace } from "../context.ts";
-import { boundsOf, draftCollection, type LngLat, pointFrom, polygonFrom } from "./draw.ts";
+import { boundsOf, draftCollection, type LngLat, pointFrom, polygonFrom, worldBounds } from "./draw.ts";
+import { addLayers, BLANK_STYLE, EMPTY, highlight, LAYER_GROUPS, SELECTABLE, setWorldImage } from "./layers.ts";
+import { NewLocationForm, NewSettlementForm, type Pending } from "./NewPlaceForms.tsx";
+import { regionAt, type StoryItem, storyCollection } from "./story.ts";
 import { TimeScrubber } from "./TimeScrubber.tsx";
+import { useAvailability } from "./useAvailability.ts";
 
 maplibregl.setWorkerUrl(workerUrl);
 
-type Mode = "browse" | "point" | "region";
+type Mode = "browse" | "point" | "region" | "settlement";
+type ImageState = "none" | "loading" | "loaded" | "error";
 
-const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+/** The most locations listed beside the map at once. */
+const LIST_LIMIT = 200;
 
-const BLANK_STYLE: maplibregl.StyleSpecification = {
-  version: 8,
-  sources: {},
-  layers: [{ id: "background", type: "background", paint: { "background-color": "#0b1322" } }],
+const HINTS: Record<Exclude<Mode, "browse">, string> = {
+  point: "Click the map to place a point.",
+  region: "Click the map to add corners; double-click to finish.",
+  settlement: "Click the map where the settlement lies.",
 };
-
-const SELECTABLE = ["points", "regions-fill"];
-
-function addLayers(map: maplibregl.Map) {
-  map.addSource("locations", { type: "geojson", data: EMPTY, promoteId: "id" });
-  map.addSource("draft", { type: "geojson", data: EMPTY });
-  const isPolygon: maplibregl.FilterSpecification = ["==", ["geometry-type"], "Polygon"];
-  const isPoint: maplibregl.FilterSpecification = ["==", ["geometry-type"], "Point"];
-  map.addLayer({
-    id: "regions-fill",
-    type: "fill",
-    source: "locations",
-    filter: isPolygon,
-    paint: { "fill-color": ["case", ["boolean", ["get", "hidden"], false], "#78350f", "#4c1d95"], "fill-opacity": 0.35 },
-  });
-  map.addLayer({ id: "regions-outline", type: "line", source: "locations", filter: isPolygon, paint: { "line-color": "#a78bfa", "line-width": 1.5 } });
-  map.addLayer({
-    id: "regions-selected",
-    type: "line",
-    source: "locations",
-    filter: ["all", isPolygon, ["==", ["get", "id"], ""]],
-    paint: { "line-color": "#fbbf24", "line-width": 3 },
-  });
-  map.addLayer({
-    id: "points",
-    type: "circle",
-    source: "locations",
-    filter: isPoint,
-    paint: {
-      "circle-radius": 7,
-      "circle-color": ["case", ["boolean", ["get", "hidden"], false], "#f59e0b", "#38bdf8"],
-      "circle-stroke-color": "#0f172a",
-      "circle-stroke-width": 2,
-    },
-  });
-  map.addLayer({
-    id: "points-selected",
-    type: "circle",
-    source: "locations",
-    filter: ["all", isPoint, ["==", ["get", "id"], ""]],
-    paint: { "circle-radius": 11, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#fbbf24", "circle-stroke-width": 3 },
-  });
-  map.addLayer({ id: "draft-line", type: "line", source: "draft", filter: ["==", ["geometry-type"], "LineString"], paint: { "line-color": "#fbbf24", "line-width": 2, "line-dasharray": [2, 1] } });
-  map.addLayer({ id: "draft-points", type: "circle", source: "draft", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": 5, "circle-color": "#fbbf24" } });
-}
 
 interface FeatureProps {
   readonly id: string;
   readonly name: string | null;
   readonly kind: string | null;
   readonly hidden: boolean;
+}
+
+function Toggle({ label, checked, onChange, testId }: { label: string; checked: boolean; onChange(on: boolean): void; testId?: string }) {
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="checkbox" className="size-4 accent-violet-500" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />
+      {label}
+    </label>
+  );
 }
 
 export default function MapView() {
@@ -92,8 +64,12 @@ export default function MapView() {
   const [ready, setReady] = useState(false);
   const [mode, setMode] = useState<Mode>("browse");
   const [vertices, setVertices] = useState<LngLat[]>([]);
-  const [pending, setPending] = useState<{ kind: "POINT" | "REGION"; geometry: Geometry } | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
   const [drawError, setDrawError] = useState<string | null>(null);
+  const [showImage, setShowImage] = useState(true);
+  const [showStory, setShowStory] = useState(true);
+  const [onlyAvailable, setOnlyAvailable] = useState(false);
+  const [imageState, setImageState] = useState<ImageState>("none");
   const fitted = useRef(false);
   const modeRef = useRef(mode);
   modeRef.current = mode;
@@ -113,6 +89,37 @@ export default function MapView() {
         .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "")),
     [collection],
   );
+
+  // A long list costs more to render than the map: past LIST_LIMIT entries, search it instead.
+  const [find, setFind] = useState("");
+  const matches = useMemo(() => {
+    const needle = find.trim().toLowerCase();
+    return needle ? features.filter((f) => (f.name ?? "").toLowerCase().includes(needle)) : features;
+  }, [features, find]);
+  const matching = matches.length;
+  const listed = matches.slice(0, LIST_LIMIT);
+
+  // The world's map image: a presigned URL (kept from the cache: a new one would reload the image).
+  const world = useQuery(WorldMapImageDocument, { variables: { id: ws.campaign.worldId }, fetchPolicy: "cache-first" });
+  const imageUrl = world.data?.world?.mapImageUrl ?? null;
+  const imageBounds = world.data?.world?.mapBounds;
+  const image = useMemo(() => {
+    const bounds = worldBounds(imageBounds);
+    return imageUrl && bounds ? { url: imageUrl, bounds } : null;
+  }, [imageUrl, imageBounds]);
+
+  // Events and encounters with a place, and whether each is available at the world time shown.
+  const story = useQuery(MapStoryDocument, { variables: { campaignId: ws.campaign.id, branchId: ws.branch.id, asOf: ws.asOf } });
+  const storyItems = useMemo<StoryItem[]>(
+    () => [
+      ...(story.data?.events ?? []).map((e) => ({ ...e, kind: "EVENT" as const })),
+      ...(story.data?.encounters ?? []).map((e) => ({ ...e, kind: "ENCOUNTER" as const })),
+    ].filter((item) => item.locationId),
+    [story.data],
+  );
+  const available = useAvailability(storyItems, ws.branch.id, ws.asOf, ws.branch.worldTimeSeconds);
+  const storyLayer = useMemo(() => storyCollection(storyItems, collection, available, onlyAvailable), [storyItems, collection, available, onlyAvailable]);
+  const storyShown = useMemo(() => new Set(storyLayer.features.map((f) => (f.properties as { id: string }).id)), [storyLayer]);
 
   const finishRegion = useCallback((corners: readonly LngLat[]) => {
     const result = polygonFrom(corners);
@@ -142,20 +149,28 @@ export default function MapView() {
       addLayers(map);
       setReady(true);
     });
+    map.on("sourcedata", (e) => {
+      if (e.sourceId === "world-image" && map.isSourceLoaded("world-image")) setImageState("loaded");
+    });
+    map.on("error", (e) => {
+      if ((e as { sourceId?: string }).sourceId === "world-image") setImageState("error");
+    });
     map.on("click", (e) => {
       if (pendingRef.current) return;
       const current = modeRef.current;
       const at: LngLat = [e.lngLat.lng, e.lngLat.lat];
       if (current === "point") {
         setPending({ kind: "POINT", geometry: pointFrom(at) });
+      } else if (current === "settlement") {
+        setPending({ kind: "SETTLEMENT", geometry: pointFrom(at) });
       } else if (current === "region") {
         setVertices((v) => [...v, at]);
       } else {
         const hit = map.queryRenderedFeatures(e.point, { layers: SELECTABLE.filter((id) => map.getLayer(id)) });
-        const points = hit.filter((f) => f.layer.id === "points");
-        const feature = points[0] ?? hit[0];
+        const feature = hit.find((f) => f.layer.id === "story") ?? hit.find((f) => f.layer.id === "points") ?? hit[0];
         const id = feature?.properties?.id as string | undefined;
-        useUi.getState().select(id ? { type: "LOCATION", id } : null);
+        const type = (feature?.layer.id === "story" ? feature.properties?.entityType : "LOCATION") as EntityType;
+        useUi.getState().select(id ? { type, id } : null);
       }
     });
     map.on("dblclick", (e) => {
@@ -191,17 +206,38 @@ export default function MapView() {
     map.getCanvas().style.cursor = mode === "browse" ? "" : "crosshair";
   }, [mode, ready]);
 
-  // Data → the locations source; fit the view to the features the first time there are some.
+  // The world image under everything else.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready) return;
+    setImageState(image ? "loading" : "none");
+    setWorldImage(map, image);
+  }, [image, ready]);
+
+  // Data → the locations source; fit the view once, to the map image and the features.
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
     (map.getSource("locations") as maplibregl.GeoJSONSource | undefined)?.setData(collection);
-    const bounds = boundsOf(collection);
-    if (bounds && !fitted.current) {
+    if (fitted.current || !data || world.loading) return;
+    const bounds = boundsOf({
+      type: "FeatureCollection",
+      features: [
+        ...collection.features,
+        ...(image ? [{ type: "Feature" as const, properties: {}, geometry: { type: "MultiPoint" as const, coordinates: [image.bounds.slice(0, 2), image.bounds.slice(2)] } }] : []),
+      ],
+    });
+    if (bounds) {
       fitted.current = true;
       map.fitBounds(bounds, { padding: 80, maxZoom: 8, duration: 0 });
     }
-  }, [collection, ready]);
+  }, [collection, data, image, world.loading, ready]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready) return;
+    (map.getSource("story") as maplibregl.GeoJSONSource | undefined)?.setData(storyLayer);
+  }, [storyLayer, ready]);
 
   // The draft (corners so far, or the point waiting for a name).
   useEffect(() => {
@@ -221,30 +257,34 @@ export default function MapView() {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
-    const id = selection?.type === "LOCATION" ? selection.id : "";
-    map.setFilter("points-selected", ["all", ["==", ["geometry-type"], "Point"], ["==", ["get", "id"], id]]);
-    map.setFilter("regions-selected", ["all", ["==", ["geometry-type"], "Polygon"], ["==", ["get", "id"], id]]);
+    const id = selection?.id ?? "";
+    highlight(map, selection?.type === "LOCATION" ? id : "", selection?.type === "EVENT" || selection?.type === "ENCOUNTER" ? id : "");
   }, [selection, ready]);
 
   // Layer toggles.
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
-    const vis = (on: boolean) => (on ? "visible" : "none");
-    for (const id of ["regions-fill", "regions-outline", "regions-selected"]) map.setLayoutProperty(id, "visibility", vis(layers.regions));
-    for (const id of ["points", "points-selected"]) map.setLayoutProperty(id, "visibility", vis(layers.points));
-  }, [layers, ready]);
+    const shown = { image: showImage, regions: layers.regions, points: layers.points, story: showStory };
+    for (const [group, ids] of Object.entries(LAYER_GROUPS)) {
+      for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", shown[group as keyof typeof shown] ? "visible" : "none");
+    }
+  }, [layers, showImage, showStory, ready, imageState]);
 
   const startMode = (next: Mode) => {
     setMode(next);
     setVertices([]);
     setPending(null);
     setDrawError(null);
-    if (next !== "browse") ws.announce(next === "point" ? "Click the map to place a point." : "Click the map to add corners; double-click to finish.");
+    if (next !== "browse") ws.announce(HINTS[next]);
   };
   const center = (): LngLat => {
     const c = mapRef.current?.getCenter();
     return [c?.lng ?? 0, c?.lat ?? 0];
+  };
+  const placeAtCentre = () => {
+    const geometry = pointFrom(center());
+    setPending(mode === "settlement" ? { kind: "SETTLEMENT", geometry } : { kind: "POINT", geometry });
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -263,33 +303,46 @@ export default function MapView() {
     const b = f ? boundsOf({ type: "FeatureCollection", features: [f] }) : null;
     if (b && mapRef.current) mapRef.current.fitBounds(b, { padding: 120, maxZoom: Math.max(mapRef.current.getZoom(), 5), duration: 300 });
   };
+  const onCreated = (type: EntityType) => (id: string) => {
+    startMode("browse");
+    void refetch();
+    select({ type, id });
+  };
+  const settlementRegion = pending?.kind === "SETTLEMENT" ? regionAt(collection, pending.geometry.coordinates as unknown as LngLat) : null;
 
   return (
     <div className="flex h-full min-h-[32rem] flex-col lg:flex-row" onKeyDown={onKeyDown}>
       <section aria-label="Campaign map" className="relative min-h-[24rem] flex-1">
         {/* MapLibre makes its container position: relative, so the container fills an absolute box. */}
         <div className="absolute inset-0">
-          <div ref={containerRef} className="h-full w-full" data-testid="map" data-ready={ready ? "true" : "false"} data-mode={mode} data-feature-count={collection.features.length} />
+          <div
+            ref={containerRef}
+            className="h-full w-full"
+            data-testid="map"
+            data-ready={ready ? "true" : "false"}
+            data-mode={mode}
+            data-feature-count={collection.features.length}
+            data-story-count={storyLayer.features.length}
+            data-map-image={imageState}
+          />
         </div>
         {mode !== "browse" && (
           <div className="absolute top-2 left-2 rounded bg-slate-900/90 px-3 py-2 text-sm shadow" data-testid="draw-hint">
-            {pending ? "Name the new location in the panel." : mode === "point" ? "Click the map to place the point." : `Click to add corners (${vertices.length} so far), double-click to finish.`}
+            {pending ? "Name it in the panel." : mode === "region" ? `Click to add corners (${vertices.length} so far), double-click to finish.` : HINTS[mode]}
           </div>
         )}
       </section>
       <aside className="flex w-full shrink-0 flex-col gap-4 overflow-y-auto border-t border-slate-800 bg-slate-900 p-4 lg:w-80 lg:border-t-0 lg:border-l" aria-label="Map controls">
         {loading && !data && <Status>Loading map…</Status>}
         {error && <Status kind="error">{describeError(error).message}</Status>}
+        {imageState === "error" && <Status kind="error">The world map image could not be loaded.</Status>}
         <fieldset className="flex flex-col gap-1">
           <legend className="mb-1 text-sm font-semibold">Layers</legend>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" className="size-4 accent-violet-500" checked={layers.regions} onChange={(e) => setLayer("regions", e.target.checked)} />
-            Regions
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" className="size-4 accent-violet-500" checked={layers.points} onChange={(e) => setLayer("points", e.target.checked)} />
-            Points
-          </label>
+          {image && <Toggle label="World map image" checked={showImage} onChange={setShowImage} />}
+          <Toggle label="Regions" checked={layers.regions} onChange={(on) => setLayer("regions", on)} />
+          <Toggle label="Points" checked={layers.points} onChange={(on) => setLayer("points", on)} />
+          <Toggle label="Events and encounters" checked={showStory} onChange={setShowStory} />
+          <Toggle label="Available now only" checked={onlyAvailable} onChange={setOnlyAvailable} testId="available-now" />
         </fieldset>
 
         <TimeScrubber />
@@ -304,10 +357,11 @@ export default function MapView() {
               <Button tone={mode === "region" ? "primary" : "secondary"} aria-pressed={mode === "region"} onClick={() => startMode(mode === "region" ? "browse" : "region")}>
                 Draw region
               </Button>
+              <Button tone={mode === "settlement" ? "primary" : "secondary"} aria-pressed={mode === "settlement"} onClick={() => startMode(mode === "settlement" ? "browse" : "settlement")}>
+                Place settlement
+              </Button>
             </div>
-            {mode === "point" && !pending && (
-              <Button onClick={() => setPending({ kind: "POINT", geometry: pointFrom(center()) })}>Place at map centre</Button>
-            )}
+            {(mode === "point" || mode === "settlement") && !pending && <Button onClick={placeAtCentre}>Place at map centre</Button>}
             {mode === "region" && !pending && (
               <div className="flex flex-wrap gap-2">
                 <Button onClick={() => setVertices((v) => [...v, center()])}>Add corner at centre</Button>
@@ -325,24 +379,27 @@ export default function MapView() {
               </Button>
             )}
             {drawError && <Status kind="error">{drawError}</Status>}
-            {pending && (
-              <NewLocationForm
-                pending={pending}
-                onCancel={() => setPending(null)}
-                onCreated={(id) => {
-                  startMode("browse");
-                  void refetch();
-                  select({ type: "LOCATION", id });
-                }}
-              />
+            {pending?.kind === "SETTLEMENT" ? (
+              <NewSettlementForm point={pending.geometry} region={settlementRegion} onCancel={() => setPending(null)} onCreated={onCreated("SETTLEMENT")} />
+            ) : (
+              pending && <NewLocationForm pending={pending} onCancel={() => setPending(null)} onCreated={onCreated("LOCATION")} />
             )}
           </div>
         )}
 
         <div>
           <h3 className="mb-1 text-sm font-semibold">Locations on the map ({features.length})</h3>
+          {features.length > LIST_LIMIT && (
+            <TextField
+              label="Find a location"
+              type="search"
+              value={find}
+              onChange={(e) => setFind(e.target.value)}
+              hint={`${listed.length < matching ? `Showing ${listed.length} of ${matching}` : `${matching} found`}; type to narrow the list.`}
+            />
+          )}
           <ul className="flex flex-col" data-testid="map-location-list">
-            {features.map((f) => (
+            {listed.map((f) => (
               <li key={f.id}>
                 <button
                   type="button"
@@ -360,51 +417,41 @@ export default function MapView() {
             ))}
           </ul>
         </div>
+
+        {showStory && (
+          <div>
+            <h3 className="mb-1 text-sm font-semibold">
+              Events and encounters {onlyAvailable ? "available now" : "at places"} ({storyShown.size})
+            </h3>
+            <ul className="flex flex-col" data-testid="map-story-list">
+              {storyItems
+                .filter((item) => storyShown.has(item.id))
+                .map((item) => {
+                  const state = available.get(item.id);
+                  return (
+                    <li key={item.id}>
+                      <button
+                        type="button"
+                        onClick={() => select({ type: item.kind, id: item.id })}
+                        aria-current={selection?.id === item.id ? "true" : undefined}
+                        className={`w-full rounded px-2 py-1 text-left text-sm hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-violet-400 ${selection?.id === item.id ? "bg-violet-950 text-violet-100" : ""}`}
+                      >
+                        <span aria-hidden="true" className={item.kind === "ENCOUNTER" ? "text-orange-400" : "text-rose-400"}>
+                          {"◆ "}
+                        </span>
+                        {item.name || "(unnamed)"}{" "}
+                        <span className="text-xs text-slate-400">
+                          ({item.kind === "ENCOUNTER" ? "encounter" : "event"}
+                          {state === false ? ", not available" : state === null ? ", checking…" : ""})
+                        </span>
+                      </button>
+                    </li>
+                  );
+                })}
+            </ul>
+          </div>
+        )}
       </aside>
     </div>
-  );
-}
-
-function NewLocationForm({ pending, onCancel, onCreated }: { pending: { kind: "POINT" | "REGION"; geometry: Geometry }; onCancel(): void; onCreated(id: string): void }) {
-  const ws = useWorkspace();
-  const [name, setName] = useState("");
-  const [hidden, setHidden] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [create, { loading }] = useMutation(CreateLocationDocument);
-  const hiddenId = useId();
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!name.trim()) {
-      setError("Give the location a name.");
-      return;
-    }
-    setError(null);
-    try {
-      const result = await create({
-        variables: { input: { campaignId: ws.campaign.id, branchId: ws.branch.id, name: name.trim(), kind: pending.kind, geometry: pending.geometry, hidden } },
-      });
-      ws.announce(`Location "${name.trim()}" created.`);
-      if (result.data) onCreated(result.data.createLocation.id);
-    } catch (err) {
-      setError(describeError(err).message);
-    }
-  };
-  return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-2 rounded border border-amber-700/60 bg-slate-950 p-3" aria-label="New location" data-testid="new-location-form">
-      <p className="text-sm">New {pending.kind === "POINT" ? "point" : "region"}</p>
-      <TextField label="Location name" value={name} onChange={(e) => setName(e.target.value)} autoFocus required error={error} />
-      <label htmlFor={hiddenId} className="flex items-center gap-2 text-sm">
-        <input id={hiddenId} type="checkbox" className={`${inputClass} size-4 w-auto accent-violet-500`} checked={hidden} onChange={(e) => setHidden(e.target.checked)} />
-        Hidden from players
-      </label>
-      <div className="flex gap-2">
-        <Button tone="primary" type="submit" disabled={loading}>
-          Save location
-        </Button>
-        <Button tone="ghost" onClick={onCancel}>
-          Discard
-        </Button>
-      </div>
-    </form>
   );
 }

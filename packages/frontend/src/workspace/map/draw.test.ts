@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundsOf, dedupeVertices, draftCollection, pointFrom, polygonFrom } from "./draw.ts";
+import { boundsOf, dedupeVertices, draftCollection, imageCorners, pointFrom, polygonFrom, worldBounds } from "./draw.ts";
 
 describe("dedupeVertices", () => {
   it("drops the duplicate corner a double-click adds and a closing corner", () => {
@@ -43,5 +43,18 @@ describe("helpers", () => {
       }),
     ).toEqual([-1, -2, 5, 5]);
     expect(boundsOf({ type: "FeatureCollection", features: [] })).toBeNull();
+  });
+});
+
+describe("world map image", () => {
+  it("accepts [west, south, east, north] bounds only", () => {
+    expect(worldBounds([-20, -12.5, 20, 12.5])).toEqual([-20, -12.5, 20, 12.5]);
+    expect(worldBounds([20, -12.5, -20, 12.5])).toBeNull();
+    expect(worldBounds([0, 0, 1])).toBeNull();
+    expect(worldBounds(null)).toBeNull();
+    expect(worldBounds([0, -100, 1, 1])).toBeNull();
+  });
+  it("places the image by its corners, clockwise from the top left", () => {
+    expect(imageCorners([-20, -10, 20, 10])).toEqual([[-20, 10], [20, 10], [20, -10], [-20, -10]]);
   });
 });

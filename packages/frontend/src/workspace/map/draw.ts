@@ -83,3 +83,20 @@ export function boundsOf(collection: FeatureCollection): [number, number, number
   }
   return Number.isFinite(west) ? [west, south, east, north] : null;
 }
+
+/** A world's `mapBounds` ([west, south, east, north] in degrees) if it is one, else null. */
+export function worldBounds(value: unknown): [number, number, number, number] | null {
+  if (!Array.isArray(value) || value.length !== 4 || !value.every((n) => typeof n === "number" && Number.isFinite(n))) return null;
+  const [west, south, east, north] = value as [number, number, number, number];
+  return west < east && south < north && south >= -90 && north <= 90 ? [west, south, east, north] : null;
+}
+
+/** The corners of an image source (top left, top right, bottom right, bottom left) for bounds. */
+export function imageCorners([west, south, east, north]: readonly [number, number, number, number]): [[number, number], [number, number], [number, number], [number, number]] {
+  return [
+    [west, north],
+    [east, north],
+    [east, south],
+    [west, south],
+  ];
+}
