@@ -67,6 +67,7 @@ test: provision ## everything CI runs: lint, type check, Python tests, frontend 
 
 .PHONY: bench
 bench: ## run every benchmark (results in benchmarks/results/)
+	@bash scripts/provision.sh python postgres redis wrk
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(RUN) python $$b; done
 
 .PHONY: format

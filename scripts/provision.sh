@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provision what the stack and the tests need on this machine, installing only what is missing.
-#   scripts/provision.sh [python] [postgres] [redis] [node] [chromium]   (no argument: everything)
+#   scripts/provision.sh [python] [postgres] [redis] [node] [chromium] [wrk]   (no argument: all but wrk)
 # Installs system packages with apt only when running as root on Debian/Ubuntu; otherwise says
 # exactly what to install.
 set -euo pipefail
@@ -77,6 +77,11 @@ provision_node() {
 # --- Chromium for browser tests (never a downloaded browser build) -----------------------------
 provision_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+}
+
+# --- wrk: the HTTP load generator of benchmarks/api_bench.py (`make bench` only) ------------------
+provision_wrk() {
+  command -v wrk >/dev/null || apt_install wrk
 }
 
 if [ $# -eq 0 ]; then set -- python postgres redis node chromium; fi

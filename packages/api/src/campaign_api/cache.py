@@ -13,6 +13,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from loguru import logger
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from campaign_api.metrics import CACHE_LOOKUPS
@@ -23,9 +24,14 @@ class ResultCache:
         self.redis = redis
         self.prefix = prefix
         self.ttl = ttl_seconds
+        self._scripts: dict[str, AsyncScript] = {}
+
+    @property
+    def generation_prefix(self) -> str:
+        return f"{self.prefix}:cache:gen:"
 
     def _generation_key(self, campaign_id: str) -> str:
-        return f"{self.prefix}:cache:gen:{campaign_id}"
+        return f"{self.generation_prefix}{campaign_id}"
 
     async def key(self, name: str, campaign_id: str, branch_id: str, *parts: Any) -> str:
         generation = await self.redis.get(self._generation_key(campaign_id))
@@ -36,9 +42,11 @@ class ResultCache:
         """The campaign's current generation (0 when never changed); raises if Redis is unreachable."""
         return int(await self.redis.get(self._generation_key(campaign_id)) or 0)
 
-    async def generations(self, campaign_ids: list[str]) -> list[int]:
-        values = await self.redis.mget([self._generation_key(c) for c in campaign_ids])
-        return [int(v or 0) for v in values]
+    def script(self, source: str) -> AsyncScript:
+        """A Lua script registered once per cache client (EVALSHA afterwards)."""
+        if source not in self._scripts:
+            self._scripts[source] = self.redis.register_script(source)
+        return self._scripts[source]
 
     async def get(self, name: str, key: str) -> Any | None:
         if self.ttl <= 0:

@@ -14,7 +14,7 @@ def _serve(settings: Settings, workers: int, reload: bool) -> None:
     import uvicorn
 
     uvicorn.run(
-        "campaign_api.app:create_app",
+        "campaign_api.app:create_served_app",
         factory=True,
         host=settings.api.host,
         port=settings.api.port,
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="campaign-api", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP/WebSocket server")
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, default=None, help="default: API_WORKERS")
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
     migrate = sub.add_parser("migrate", help="apply database migrations (alembic upgrade)")
     migrate.add_argument("revision", nargs="?", default="head")
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         configure_logging("api", settings.app.log_level, settings.app.log_format)
         if args.command == "serve":
             settings.require(*REQUIRED_CONCERNS)
-            _serve(settings, args.workers, args.reload)
+            _serve(settings, args.workers or settings.api.workers, args.reload)
         elif args.command in {"migrate", "downgrade"}:
             from campaign_api.db.migrate import downgrade as run_downgrade
             from campaign_api.db.migrate import upgrade

@@ -23,7 +23,6 @@ from loguru import logger
 from campaign_api.auth import exception_handlers as auth_exception_handlers
 from campaign_api.auth import route_handlers as auth_route_handlers
 from campaign_api.graphql.controller import graphql_controller
-from campaign_api.graphql.fast_path import response_cache_middleware
 from campaign_api.graphql.schema import build_schema
 from campaign_api.health import HealthController
 from campaign_api.middleware import request_id_middleware
@@ -51,6 +50,7 @@ class CampaignPlugin(InitPluginProtocol):
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
         resources = Resources.create(self.settings, self.db_config.get_engine())
+        await resources.open()
         app.state.resources = resources
         logger.info("API ready to serve on {}:{}", self.settings.api.host, self.settings.api.port)
         try:
@@ -79,8 +79,6 @@ class CampaignPlugin(InitPluginProtocol):
 
             app_config.route_handlers.append(MetricsController)
             app_config.middleware.append(prometheus.middleware)
-        # innermost: cached GraphQL answers go out before Strawberry runs (request ids and metrics still apply)
-        app_config.middleware.append(response_cache_middleware)
         if api.cors_origins:
             app_config.cors_config = CORSConfig(allow_origins=api.cors_origins, allow_credentials=True)
         if api.frontend_dist and Path(api.frontend_dist).is_dir():

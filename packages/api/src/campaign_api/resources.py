@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,6 +30,9 @@ class Resources:
     rules: RulesEngineClient
     sessions: async_sessionmaker[AsyncSession]
     cache: ResultCache
+    #: a tiny autocommit pool for the credential check every request makes: one round trip, no ORM
+    #: session (a pooled SQLAlchemy session costs a ping, the query and a rollback)
+    auth_db: AsyncConnectionPool
 
     @classmethod
     def create(cls, settings: Settings, engine: AsyncEngine) -> Resources:
@@ -45,7 +49,18 @@ class Resources:
             storage=ObjectStorage(settings.s3),
             rules=RulesEngineClient(settings.rules_client),
             sessions=async_sessionmaker(engine, expire_on_commit=False),
+            auth_db=AsyncConnectionPool(
+                settings.database.libpq_url,
+                min_size=1,
+                max_size=4,
+                open=False,
+                kwargs={"autocommit": True},
+                name="auth-lookups",
+            ),
         )
+
+    async def open(self) -> None:
+        await self.auth_db.open(wait=False)
 
     async def check_database(self) -> None:
         """PostgreSQL answers and has PostGIS (the API cannot store geometry without it)."""
@@ -64,6 +79,7 @@ class Resources:
         await self.rules.check_health(self.settings.api.health_timeout_ms / 1000)
 
     async def close(self) -> None:
+        await self.auth_db.close()
         self.rules.close()
         await self.redis.aclose()
         await self.cache.redis.aclose()

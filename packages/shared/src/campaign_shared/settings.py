@@ -310,6 +310,13 @@ class ApiSettings(_Base):
         description="bind address of the API (0.0.0.0 in containers)",
     )
     port: int = Field(3000, ge=1, le=65535, validation_alias=AliasChoices("API_PORT"), description="port of the API")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        validation_alias=AliasChoices("API_WORKERS"),
+        description="uvicorn worker processes of `campaign-api serve` (the API is stateless; about one per core)",
+    )
     graphql_playground: bool | None = Field(
         None,
         validation_alias=AliasChoices("GRAPHQL_PLAYGROUND"),

@@ -20,8 +20,11 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
+import psycopg
+from psycopg_pool import PoolTimeout
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +33,7 @@ from campaign_api.auth.scopes import SERVICE_SCOPES, USER_SCOPES, expand_scopes
 from campaign_api.auth.sessions import session_scope
 from campaign_api.auth.tokens import decode_access_token
 from campaign_api.db.models import User
-from campaign_api.errors import Forbidden, Unauthenticated
+from campaign_api.errors import DependencyUnavailable, Forbidden, Unauthenticated
 from campaign_api.resources import Resources
 
 PrincipalKind = Literal["user", "api_key", "service"]
@@ -128,6 +131,22 @@ async def _reading(resources: Resources, session: AsyncSession | None) -> AsyncI
         yield own
 
 
+async def _user_state(resources: Resources, user_id: uuid.UUID) -> tuple[bool, datetime | None] | None:
+    """(is_active, tokens_valid_after) of a user, read fresh on every request (revocation is immediate)."""
+    for attempt in (1, 2):  # a connection the server dropped is discarded by the pool; the second one works
+        try:
+            async with resources.auth_db.connection(timeout=5) as conn:
+                cursor = await conn.execute(
+                    "SELECT is_active, tokens_valid_after FROM users WHERE id = %s", (user_id,), prepare=True
+                )
+                found = await cursor.fetchone()
+                return (bool(found[0]), found[1]) if found is not None else None
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            if attempt == 2:
+                raise DependencyUnavailable("the database is unavailable", details={"reason": "database"}) from exc
+    return None
+
+
 async def resolve_principal(
     headers: Mapping[str, Any], resources: Resources, *, session: AsyncSession | None = None
 ) -> Principal | None:
@@ -151,13 +170,17 @@ async def resolve_principal(
         if is_service_token(token, resources.settings.service_token.scheduler_api_token):
             return Principal(kind="service", user_id=None, scopes=SERVICE_SCOPES, service=SCHEDULER_SERVICE)
         claims = decode_access_token(resources.settings.auth, token)
-        async with _reading(resources, session) as db:
-            row = (
-                await db.execute(select(User.is_active, User.tokens_valid_after).where(User.id == claims.user_id))
+        row: tuple[bool, datetime | None] | None
+        if session is not None:
+            found = (
+                await session.execute(select(User.is_active, User.tokens_valid_after).where(User.id == claims.user_id))
             ).first()
-        if row is None or not row.is_active:
+            row = (found[0], found[1]) if found is not None else None
+        else:
+            row = await _user_state(resources, claims.user_id)
+        if row is None or not row[0]:
             raise Unauthenticated("the account no longer exists or is disabled", details={"reason": "no_user"})
-        if row.tokens_valid_after is not None and claims.issued_at < row.tokens_valid_after.timestamp():
+        if row[1] is not None and claims.issued_at < row[1].timestamp():
             raise Unauthenticated("the access token has been revoked", details={"reason": "token_revoked"})
         return Principal(kind="user", user_id=claims.user_id, scopes=USER_SCOPES)
     if api_key:

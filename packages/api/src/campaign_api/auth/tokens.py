@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -88,14 +89,27 @@ def create_access_token(settings: AuthSettings, user_id: uuid.UUID, *, now: floa
 
 
 def decode_access_token(settings: AuthSettings, token: str) -> AccessClaims:
-    """Verify signature (pinned algorithm), expiry and `typ`; raise UNAUTHENTICATED otherwise."""
+    """Verify signature (pinned algorithm), expiry and `typ`; raise UNAUTHENTICATED otherwise.
+
+    A client sends the same token with every request until it expires, so verified claims are kept
+    (by secret, algorithm and token) and only the expiry is checked again.
+    """
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated("invalid access token", details={"reason": "invalid_token"})
+    claims = _verified(settings.jwt_secret, settings.jwt_algorithm, token)
+    if claims.expires_at <= time.time():
+        raise Unauthenticated("the access token has expired", details={"reason": "token_expired"})
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified(secret: str, algorithm: str, token: str) -> AccessClaims:
+    """Signature and claims of one token (exceptions are not cached: a bad token is checked every time)."""
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret,
-            algorithms=[settings.jwt_algorithm],
+            secret,
+            algorithms=[algorithm],
             options={"require": _REQUIRED_CLAIMS},
         )
     except jwt.ExpiredSignatureError:

@@ -13,14 +13,24 @@ from campaign_api.ratelimit import RateLimit, RateLimiter
 from campaign_api.resources import Resources
 
 
-async def enforce_graphql_limits(resources: Resources, principal: Any, client_ip: str) -> None:
-    """Count one operation against the address's and the caller's per-minute budgets (RATE_LIMITED over)."""
+def graphql_limits(resources: Resources, principal: Any, client_ip: str) -> list[tuple[RateLimit, str]]:
+    """The budgets one GraphQL operation counts against: the address's, and the caller's."""
     api = resources.settings.api
-    limiter = RateLimiter.from_resources(resources)
-    await limiter.enforce(RateLimit("graphql-ip", api.graphql_ip_rate_limit_per_minute, 60), client_ip)
+    hits = [(RateLimit("graphql-ip", api.graphql_ip_rate_limit_per_minute, 60), client_ip)]
     if principal is not None and principal.kind != "service":  # the scheduler's sweeps are not throttled
         subject = str(principal.user_id or getattr(principal, "service", None) or principal.kind)
-        await limiter.enforce(RateLimit("graphql-user", api.graphql_rate_limit_per_minute, 60), subject)
+        hits.append((RateLimit("graphql-user", api.graphql_rate_limit_per_minute, 60), subject))
+    return hits
+
+
+def graphql_limiter(resources: Resources) -> RateLimiter:
+    """GraphQL counters live beside the answer cache, so a cache hit is counted in the same Redis call."""
+    return RateLimiter(resources.cache.redis, resources.settings.redis.channel_prefix)
+
+
+async def enforce_graphql_limits(resources: Resources, principal: Any, client_ip: str) -> None:
+    """Count one operation against its budgets (RATE_LIMITED over any)."""
+    await graphql_limiter(resources).enforce_all(graphql_limits(resources, principal, client_ip))
 
 
 class RateLimits(SchemaExtension):

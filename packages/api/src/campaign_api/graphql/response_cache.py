@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import msgspec
@@ -64,9 +64,9 @@ class ResponseCache(SchemaExtension):
             return
         key = response_key(cache, context.principal, ctx.query or "", ctx.operation_name, ctx.variables)
         if not context.response_looked_up:
-            body = await lookup(cache, key)
-            if body is not None:
-                ctx.result = ExecutionResult(data=msgspec.json.decode(body)["data"])
+            found = await lookup(cache, key)
+            if found is not None:
+                ctx.result = ExecutionResult(data=msgspec.json.decode(found[0])["data"])
                 yield
                 return
         deps = Dependencies(cache)
@@ -83,24 +83,40 @@ def response_key(cache: ResultCache, principal: Any, query: str, operation: str 
     return f"{cache.prefix}:response:{hashlib.sha256(material).hexdigest()}"
 
 
-async def lookup(cache: ResultCache, key: str) -> bytes | None:
-    """The stored response body (`{"data": …}` as JSON) if every campaign it depends on is unchanged."""
+#: GET the entry and compare every recorded campaign generation with the current one; on a hit also
+#: count the request (INCR KEYS[2..], a new counter gets the expiry ARGV[2..]): one round trip
+_LOOKUP = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {0} end
+local newline = string.find(raw, '\\n', 1, true)
+for campaign, generation in pairs(cjson.decode(string.sub(raw, 1, newline - 1))) do
+  if tonumber(redis.call('GET', ARGV[1] .. campaign) or '0') ~= generation then return {1} end
+end
+local reply = {2, string.sub(raw, newline + 1)}
+for i = 2, #KEYS do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+  reply[i + 1] = count
+end
+return reply
+"""
+
+
+async def lookup(
+    cache: ResultCache, key: str, counters: Sequence[tuple[str, int]] = ()
+) -> tuple[bytes, list[int]] | None:
+    """The stored response body (`{"data": …}` as JSON) if every campaign it depends on is unchanged,
+    with the counts of `counters` ((key, expiry seconds)), which are incremented on a hit only."""
     try:
-        raw = await cache.redis.get(key)
-        if raw is None:
-            CACHE_LOOKUPS.labels("response", "miss").inc()
-            return None
-        head, _, body = bytes(raw).partition(b"\n")
-        campaigns: dict[str, int] = msgspec.json.decode(head)
-        current_generations = await cache.generations(list(campaigns))
-    except (RedisError, OSError, msgspec.DecodeError, TypeError) as exc:
+        reply = await cache.script(_LOOKUP)(
+            keys=[key, *(k for k, _ in counters)], args=[cache.generation_prefix, *(t for _, t in counters)]
+        )
+    except (RedisError, OSError) as exc:
         logger.warning("response cache unavailable: {}", exc)
         return None
-    if current_generations != list(campaigns.values()):
-        CACHE_LOOKUPS.labels("response", "stale").inc()
-        return None
-    CACHE_LOOKUPS.labels("response", "hit").inc()
-    return body
+    outcome = ("miss", "stale", "hit")[int(reply[0])]
+    CACHE_LOOKUPS.labels("response", outcome).inc()
+    return (bytes(reply[1]), [int(c) for c in reply[2:]]) if outcome == "hit" else None
 
 
 async def _store(cache: ResultCache, key: str, data: Any, generations: dict[uuid.UUID, int]) -> None:
