@@ -102,7 +102,7 @@ async def map_layer_collection(
         "id",
         c.entity_id,
         "geometry",
-        cast(c.geojson, JSON),
+        cast(c.geometry_json, JSON),
         "properties",
         func.json_build_object(
             "id",

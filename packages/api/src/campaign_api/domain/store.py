@@ -100,7 +100,13 @@ def _jsonable(value: Any) -> Any:
 def _geojson_column(model: type[VersionedRow]) -> ColumnElement[Any] | None:
     if model is not Location:
         return None
-    return func.ST_AsGeoJSON(func.ST_Transform(Location.geom, 4326), 9, 0).label("geojson")
+    return _stored_geojson(Location)
+
+
+def _stored_geojson(row: Any) -> ColumnElement[Any]:
+    """The GeoJSON the write trigger stored (projected on the fly for a row written without it)."""
+    projected = func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0)
+    return func.coalesce(row.geojson, projected).label("geometry_json")
 
 
 def content_of(model: type[VersionedRow], row: VersionedRow, geojson: str | None) -> dict[str, Any]:
@@ -175,7 +181,7 @@ def _as_of_template(model: type[VersionedRow], with_ids: bool, include_deleted: 
     head = aliased(EntityHead, name="head")
     columns: list[Any] = [row, head.version.label("head_version")]
     if model is Location:
-        columns.append(func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0).label("geojson"))  # type: ignore[attr-defined]
+        columns.append(_stored_geojson(row))
     query = select(*columns).outerjoin(
         head, (head.entity_id == row.entity_id) & (head.branch_id == bindparam("head_branch", type_=Uuid))
     )
@@ -195,14 +201,28 @@ def _per_entity_template(
     """
     entity = aliased(EntityRecord, name="entity")
     chain_t = _chain_parameter_table()
-    resolved = (
+    # per chain link, the latest live row starting at or before the link's time (a backward index scan
+    # that stops at the first row); it covers that time unless it already ended. Live rows of one
+    # entity on one branch never overlap, so no earlier row can cover it instead.
+    latest = (
         select(model)
-        .join(chain_t, model.branch_id == chain_t.c.branch_id)
         .where(
             model.entity_id == entity.id,
+            model.branch_id == chain_t.c.branch_id,
             model.valid_from <= chain_t.c.at,
-            or_(model.valid_to.is_(None), model.valid_to > chain_t.c.at),
+            or_(model.valid_to.is_(None), model.valid_to > model.valid_from),
         )
+        .order_by(model.valid_from.desc())
+        .limit(1)
+        .correlate(entity, chain_t)  # `entity` belongs to the outermost SELECT, two levels up
+        .lateral("latest")
+    )
+    candidate = aliased(model, latest, name="candidate")
+    resolved = (
+        select(candidate)
+        .select_from(chain_t)
+        .join(latest, literal(True))
+        .where(or_(candidate.valid_to.is_(None), candidate.valid_to > chain_t.c.at))
         .order_by(chain_t.c.depth)
         .limit(1)
         .lateral("resolved")
@@ -211,7 +231,7 @@ def _per_entity_template(
     head = aliased(EntityHead, name="head")
     columns: list[Any] = [row, head.version.label("head_version")]
     if model is Location:
-        columns.append(func.ST_AsGeoJSON(func.ST_Transform(row.geom, 4326), 9, 0).label("geojson"))  # type: ignore[attr-defined]
+        columns.append(_stored_geojson(row))
     identity = (
         entity.id == any_(bindparam("entity_ids", type_=ARRAY(Uuid)))
         if with_ids

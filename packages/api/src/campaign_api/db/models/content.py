@@ -156,6 +156,8 @@ class Location(_Content):
     # SRID varies per campaign, so the column has no SRID typmod; each value carries its own.
     geom: Mapped[WKBElement | None] = mapped_column(Geometry(geometry_type="GEOMETRY", srid=-1, spatial_index=False))
     parent_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    #: `geom` as RFC 7946 GeoJSON (EPSG:4326), set by the `locations_geojson` trigger (migration 0006)
+    geojson: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     @classmethod
     def extra_table_args(cls) -> tuple[Any, ...]:
