@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provision what the stack and the tests need on this machine, installing only what is missing.
-#   scripts/provision.sh [python] [postgres] [redis] [node] [chromium] [wrk]   (no argument: all but wrk)
+#   scripts/provision.sh [python] [postgres] [redis] [node] [chromium] [nginx] [wrk]   (no argument: all but wrk)
 # Installs system packages with apt only when running as root on Debian/Ubuntu; otherwise says
 # exactly what to install.
 set -euo pipefail
@@ -79,10 +79,15 @@ provision_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 }
 
+# --- nginx for the proxy tests (the Debian package; its own service is not needed) -----------------
+provision_nginx() {
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+}
+
 # --- wrk: the HTTP load generator of benchmarks/api_bench.py (`make bench` only) ------------------
 provision_wrk() {
   command -v wrk >/dev/null || apt_install wrk
 }
 
-if [ $# -eq 0 ]; then set -- python postgres redis node chromium; fi
+if [ $# -eq 0 ]; then set -- python postgres redis node chromium nginx; fi
 for part in "$@"; do "provision_$part"; done
