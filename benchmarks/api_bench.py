@@ -185,6 +185,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="per load run with wrk")
     parser.add_argument("--locations", type=int, default=10_000, help="point locations: the map layer's features")
     parser.add_argument("--settlements", type=int, default=2_000)
+    parser.add_argument("--api-workers", type=int, default=2, help="API processes (API_WORKERS; one per core)")
     args = parser.parse_args()
     ports = devstack.Ports.free()
     state = Path(tempfile.mkdtemp(prefix="api-bench-"))
@@ -200,6 +201,7 @@ async def main() -> None:
         extra_env={
             "APP_ENV": "test",
             "LOG_LEVEL": "WARNING",
+            "API_WORKERS": str(args.api_workers),
             "GRAPHQL_RATE_LIMIT_PER_MINUTE": "1000000",
             "GRAPHQL_IP_RATE_LIMIT_PER_MINUTE": "1000000",
         },
@@ -231,7 +233,11 @@ async def main() -> None:
             )
         await engine.dispose()
         variables = {"c": str(ids["campaign"])}
-        results: dict[str, Any] = {"clients": args.clients, "entities": args.locations + args.settlements}
+        results: dict[str, Any] = {
+            "clients": args.clients,
+            "api_workers": args.api_workers,
+            "entities": args.locations + args.settlements,
+        }
         async with httpx.AsyncClient(
             base_url=base,
             timeout=120,

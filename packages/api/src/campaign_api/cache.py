@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import Any
 
+import msgspec
 import redis.asyncio as aioredis
 from loguru import logger
 from redis.commands.core import AsyncScript
@@ -48,22 +49,27 @@ class ResultCache:
             self._scripts[source] = self.redis.register_script(source)
         return self._scripts[source]
 
-    async def get(self, name: str, key: str) -> Any | None:
+    async def get(self, name: str, key: str, *, raw: bool = False) -> Any | None:
+        """The stored value, decoded; with `raw` the stored JSON text itself (`msgspec.Raw`), for values
+        that are only passed on (the map layer) and need not be parsed."""
         if self.ttl <= 0:
             return None
         try:
-            raw = await self.redis.get(key)
+            found = await self.redis.get(key)
         except (RedisError, OSError) as exc:
             logger.warning("cache unavailable: {}", exc)
             return None
-        CACHE_LOOKUPS.labels(name, "hit" if raw is not None else "miss").inc()
-        return json.loads(raw) if raw is not None else None
+        CACHE_LOOKUPS.labels(name, "hit" if found is not None else "miss").inc()
+        if found is None:
+            return None
+        return msgspec.Raw(found) if raw else msgspec.json.decode(found)
 
     async def put(self, key: str, value: Any) -> None:
+        """Store `value` as JSON (a `msgspec.Raw` is stored as the text it holds)."""
         if self.ttl <= 0:
             return
         try:
-            await self.redis.set(key, json.dumps(value), ex=self.ttl)
+            await self.redis.set(key, msgspec.json.encode(value), ex=self.ttl)
         except (RedisError, OSError) as exc:
             logger.warning("cache unavailable: {}", exc)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import strawberry
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
@@ -26,6 +27,11 @@ def graphql_controller(schema: strawberry.Schema, *, playground: bool) -> type:
     )
 
     class GraphQLEndpoint(base):  # type: ignore[misc,valid-type]
+        def encode_json(self, data: object) -> bytes:
+            """msgspec instead of `json.dumps`: faster, and it splices pre-encoded JSON (`msgspec.Raw`,
+            e.g. the map layer as PostgreSQL wrote it) into the response without parsing it."""
+            return msgspec.json.encode(data)
+
         async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object] | None:
             """`connection_init` must carry `{"Authorization": "Bearer …"}` (or an `X-API-Key`)."""
             params = context.connection_params or {}

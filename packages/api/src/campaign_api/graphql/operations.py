@@ -423,7 +423,7 @@ async def map_layer(
     at = to_seconds(as_of, await _ctx(info).calendar(cid))
     cache = _ctx(info).resources.cache
     key = await cache.key("maplayer", str(cid), str(branch.id), at, bbox, access.gm_view)
-    cached = await cache.get("maplayer", key)
+    cached = await cache.get("maplayer", key, raw=True)
     if cached is not None:
         return cached
     async with _ctx(info).read() as svc:
