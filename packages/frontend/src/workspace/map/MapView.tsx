@@ -17,8 +17,9 @@ import { MapLayerDocument, MapStoryDocument, WorldMapImageDocument } from "../..
 import { useUi } from "../../store/ui.ts";
 import { useWorkspace } from "../context.ts";
 import { boundsOf, draftCollection, type LngLat, pointFrom, polygonFrom, worldBounds } from "./draw.ts";
-import { addLayers, BLANK_STYLE, EMPTY, highlight, LAYER_GROUPS, SELECTABLE, setWorldImage } from "./layers.ts";
+import { addLayers, BLANK_STYLE, EMPTY, highlight, LAYER_GROUPS, SELECTABLE, setWorldImage, WARM_UP } from "./layers.ts";
 import { NewLocationForm, NewSettlementForm, type Pending } from "./NewPlaceForms.tsx";
+import { isSoftwareRenderer, pixelRatioFor } from "./renderScale.ts";
 import { regionAt, type StoryItem, storyCollection } from "./story.ts";
 import { TimeScrubber } from "./TimeScrubber.tsx";
 import { useAvailability } from "./useAvailability.ts";
@@ -145,6 +146,14 @@ export default function MapView() {
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     mapRef.current = map;
+    // No GPU: draw fewer pixels so that each (software-rendered, main-thread-blocking) frame stays short.
+    const software = isSoftwareRenderer(map.getCanvas().getContext("webgl2") ?? map.getCanvas().getContext("webgl"));
+    const fitResolution = () => {
+      const ratio = pixelRatioFor(container.clientWidth, container.clientHeight, window.devicePixelRatio, software);
+      if (ratio !== map.getPixelRatio()) map.setPixelRatio(ratio);
+    };
+    fitResolution();
+    map.on("resize", fitResolution);
     map.on("load", () => {
       addLayers(map);
       setReady(true);
@@ -166,7 +175,7 @@ export default function MapView() {
       } else if (current === "region") {
         setVertices((v) => [...v, at]);
       } else {
-        const hit = map.queryRenderedFeatures(e.point, { layers: SELECTABLE.filter((id) => map.getLayer(id)) });
+        const hit = map.queryRenderedFeatures(e.point, { layers: SELECTABLE.filter((id) => map.getLayer(id)) }).filter((f) => !f.properties?.warm);
         const feature = hit.find((f) => f.layer.id === "story") ?? hit.find((f) => f.layer.id === "points") ?? hit[0];
         const id = feature?.properties?.id as string | undefined;
         const type = (feature?.layer.id === "story" ? feature.properties?.entityType : "LOCATION") as EntityType;
@@ -179,7 +188,7 @@ export default function MapView() {
     });
     map.on("mousemove", (e) => {
       if (modeRef.current !== "browse") return;
-      const hit = map.getLayer("points") ? map.queryRenderedFeatures(e.point, { layers: SELECTABLE }) : [];
+      const hit = map.getLayer("points") ? map.queryRenderedFeatures(e.point, { layers: SELECTABLE }).filter((f) => !f.properties?.warm) : [];
       map.getCanvas().style.cursor = hit.length ? "pointer" : "";
     });
     return () => {
@@ -218,8 +227,9 @@ export default function MapView() {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
+    if (!data) return; // the warm-up below meanwhile
     (map.getSource("locations") as maplibregl.GeoJSONSource | undefined)?.setData(collection);
-    if (fitted.current || !data || world.loading) return;
+    if (fitted.current || world.loading) return;
     const bounds = boundsOf({
       type: "FeatureCollection",
       features: [
@@ -232,6 +242,23 @@ export default function MapView() {
       map.fitBounds(bounds, { padding: 80, maxZoom: 8, duration: 0 });
     }
   }, [collection, data, image, world.loading, ready]);
+
+  // While the map layer loads: the warm-up features, one stage each time the map has finished drawing.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready || data) return;
+    const source = map.getSource("locations") as maplibregl.GeoJSONSource | undefined;
+    const stages = [...WARM_UP];
+    source?.setData(stages.shift() ?? EMPTY);
+    const next = () => {
+      const stage = stages.shift();
+      if (stage) source?.setData(stage);
+    };
+    map.on("idle", next);
+    return () => {
+      map.off("idle", next);
+    };
+  }, [data, ready]);
 
   useEffect(() => {
     const map = mapRef.current;

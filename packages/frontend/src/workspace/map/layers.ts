@@ -1,9 +1,27 @@
 /** MapLibre sources and layers of the map view: world image, locations, events/encounters and the draft. */
-import type { FeatureCollection } from "geojson";
+import type { Feature, FeatureCollection, Geometry } from "geojson";
 import type * as maplibregl from "maplibre-gl";
 import { imageCorners } from "./draw.ts";
 
 export const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+/**
+ * What the locations source shows until the map layer arrives, one stage per drawn frame: an invisible
+ * point, then also an invisible region. A software renderer (no GPU) compiles each drawing pipeline the
+ * first time it is used, for up to a few hundred milliseconds on the main thread; drawing these while
+ * the page waits for the data, one kind per frame, keeps that cost out of the frame that first shows
+ * thousands of features and spreads it over short frames.
+ */
+const warm = (geometry: Geometry): Feature => ({ type: "Feature", properties: { id: "", warm: true }, geometry });
+const WARM_POINT = warm({ type: "Point", coordinates: [0, 20] });
+const WARM_REGION = warm({ type: "Polygon", coordinates: [[[0, 20], [1, 20], [1, 21], [0, 20]]] });
+export const WARM_UP: readonly FeatureCollection[] = [
+  { type: "FeatureCollection", features: [WARM_POINT] },
+  { type: "FeatureCollection", features: [WARM_POINT, WARM_REGION] },
+];
+
+/** Opacity `shown`, or 0 for the warm-up features (data-driven either way: one pipeline for both). */
+const unlessWarm = (shown: number): maplibregl.ExpressionSpecification => ["case", ["boolean", ["get", "warm"], false], 0, shown];
 
 export const BLANK_STYLE: maplibregl.StyleSpecification = {
   version: 8,
@@ -33,9 +51,9 @@ export function addLayers(map: maplibregl.Map): void {
     type: "fill",
     source: "locations",
     filter: isPolygon,
-    paint: { "fill-color": ["case", ["boolean", ["get", "hidden"], false], "#78350f", "#4c1d95"], "fill-opacity": 0.35 },
+    paint: { "fill-color": ["case", ["boolean", ["get", "hidden"], false], "#78350f", "#4c1d95"], "fill-opacity": unlessWarm(0.35) },
   });
-  map.addLayer({ id: "regions-outline", type: "line", source: "locations", filter: isPolygon, paint: { "line-color": "#a78bfa", "line-width": 1.5 } });
+  map.addLayer({ id: "regions-outline", type: "line", source: "locations", filter: isPolygon, paint: { "line-color": "#a78bfa", "line-width": 1.5, "line-opacity": unlessWarm(1) } });
   map.addLayer({
     id: "regions-selected",
     type: "line",
@@ -51,7 +69,9 @@ export function addLayers(map: maplibregl.Map): void {
     paint: {
       "circle-radius": 7,
       "circle-color": ["case", ["boolean", ["get", "hidden"], false], "#f59e0b", "#38bdf8"],
+      "circle-opacity": unlessWarm(1),
       "circle-stroke-color": "#0f172a",
+      "circle-stroke-opacity": unlessWarm(1),
       "circle-stroke-width": 2,
     },
   });
