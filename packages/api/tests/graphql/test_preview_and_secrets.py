@@ -41,6 +41,9 @@ def test_preview_evaluates_a_draft_against_the_entitys_real_context(table: Any) 
     with pytest.raises(AssertionError) as player:
         table.player.q(PREVIEW, {"id": town["id"], "e": True})
     assert _code(player) == "FORBIDDEN"
+    with pytest.raises(AssertionError) as player_invalid:  # the role is checked before the draft is read
+        table.player.q(PREVIEW, {"id": town["id"], "e": {"no_such_operator": [1]}})
+    assert _code(player_invalid) == "FORBIDDEN"
     with pytest.raises(AssertionError) as outsider:
         table.outsider.q(PREVIEW, {"id": town["id"], "e": True})
     assert _code(outsider) == "NOT_FOUND"

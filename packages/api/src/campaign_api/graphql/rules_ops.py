@@ -280,6 +280,8 @@ async def preview_condition(
     etype = EntityType(type.value if hasattr(type, "value") else type)
     if etype not in SPECS:
         raise ValidationFailed("only campaign entities have conditions", details={"field": "type"})
+    campaign_id = await ctx.campaign_of(entity_id=id)
+    await ctx.authorize(RULES["previewCondition"], campaign_id)  # before the draft is looked at
     install()  # the domain operators a draft may use
     try:
         jsonlogic.compile(expression)
@@ -287,8 +289,6 @@ async def preview_condition(
         raise ValidationFailed(
             f"invalid JSON Logic expression: {exc}", details={"field": "expression", "errorType": str(exc.type)}
         ) from None
-    campaign_id = await ctx.campaign_of(entity_id=id)
-    await ctx.authorize(RULES["previewCondition"], campaign_id)
     branch = await _branch(ctx, campaign_id, branch_id)
     at = to_seconds(as_of, await ctx.calendar(campaign_id))
     entity_id = _uuid(id, "id")
