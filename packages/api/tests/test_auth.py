@@ -428,3 +428,23 @@ def test_rate_limits_per_ip(stack: StackHandle, path: str, limit: int) -> None:
         assert err["details"]["retryAfter"] == retry_after
     with httpx.Client(base_url=stack.api_url, timeout=20, headers={"X-Forwarded-For": fresh_ip()}) as other:
         assert other.post(path, json={}).status_code == 422  # another client is not affected
+
+
+def test_concurrent_requests_each_get_their_own_users_state(client: httpx.Client, db: psycopg.Connection[Any]) -> None:
+    """User state is read in batches for concurrent requests: each answer still follows its own user."""
+    active, disabled, deleted = (register(client) for _ in range(3))
+    db.execute("UPDATE users SET is_active = false WHERE id = %s", (disabled["user"]["id"],))
+    db.execute("DELETE FROM users WHERE id = %s", (deleted["user"]["id"],))
+    callers = [active, disabled, deleted] * 10
+
+    def me(body: dict[str, Any]) -> tuple[int, Any]:
+        answer = client.post("/graphql", json={"query": "{ me { id } }"}, headers=bearer(body["access_token"]))
+        return answer.status_code, answer.json()
+
+    with ThreadPoolExecutor(max_workers=15) as pool:
+        answers = list(pool.map(me, callers))
+    for body, (status, payload) in zip(callers, answers, strict=True):
+        if body is active:
+            assert status == 200 and payload["data"]["me"]["id"] == active["user"]["id"], payload
+        else:
+            assert payload["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", payload

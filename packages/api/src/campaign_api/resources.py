@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
 from psycopg_pool import AsyncConnectionPool
@@ -15,6 +15,9 @@ from campaign_api.metrics import DB_STATEMENTS
 from campaign_api.rules_client import RulesEngineClient
 from campaign_api.storage import ObjectStorage
 from campaign_shared.settings import Settings
+
+if TYPE_CHECKING:
+    from campaign_api.auth.user_states import UserStates
 
 
 def _count_statement(*_args: Any) -> None:
@@ -33,6 +36,13 @@ class Resources:
     #: a tiny autocommit pool for the credential check every request makes: one round trip, no ORM
     #: session (a pooled SQLAlchemy session costs a ping, the query and a rollback)
     auth_db: AsyncConnectionPool
+    #: batched reads of user state over `auth_db`
+    user_states: UserStates = field(init=False)
+
+    def __post_init__(self) -> None:
+        from campaign_api.auth.user_states import UserStates  # the auth package imports this module
+
+        self.user_states = UserStates(self.auth_db)
 
     @classmethod
     def create(cls, settings: Settings, engine: AsyncEngine) -> Resources:

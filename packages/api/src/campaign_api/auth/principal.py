@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-import psycopg
-from psycopg_pool import PoolTimeout
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +31,7 @@ from campaign_api.auth.scopes import SERVICE_SCOPES, USER_SCOPES, expand_scopes
 from campaign_api.auth.sessions import session_scope
 from campaign_api.auth.tokens import decode_access_token
 from campaign_api.db.models import User
-from campaign_api.errors import DependencyUnavailable, Forbidden, Unauthenticated
+from campaign_api.errors import Forbidden, Unauthenticated
 from campaign_api.resources import Resources
 
 PrincipalKind = Literal["user", "api_key", "service"]
@@ -131,22 +129,6 @@ async def _reading(resources: Resources, session: AsyncSession | None) -> AsyncI
         yield own
 
 
-async def _user_state(resources: Resources, user_id: uuid.UUID) -> tuple[bool, datetime | None] | None:
-    """(is_active, tokens_valid_after) of a user, read fresh on every request (revocation is immediate)."""
-    for attempt in (1, 2):  # a connection the server dropped is discarded by the pool; the second one works
-        try:
-            async with resources.auth_db.connection(timeout=5) as conn:
-                cursor = await conn.execute(
-                    "SELECT is_active, tokens_valid_after FROM users WHERE id = %s", (user_id,), prepare=True
-                )
-                found = await cursor.fetchone()
-                return (bool(found[0]), found[1]) if found is not None else None
-        except (psycopg.OperationalError, PoolTimeout) as exc:
-            if attempt == 2:
-                raise DependencyUnavailable("the database is unavailable", details={"reason": "database"}) from exc
-    return None
-
-
 async def resolve_principal(
     headers: Mapping[str, Any], resources: Resources, *, session: AsyncSession | None = None
 ) -> Principal | None:
@@ -177,7 +159,7 @@ async def resolve_principal(
             ).first()
             row = (found[0], found[1]) if found is not None else None
         else:
-            row = await _user_state(resources, claims.user_id)
+            row = await resources.user_states.get(claims.user_id)
         if row is None or not row[0]:
             raise Unauthenticated("the account no longer exists or is disabled", details={"reason": "no_user"})
         if row[1] is not None and claims.issued_at < row[1].timestamp():
