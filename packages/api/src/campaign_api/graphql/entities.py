@@ -266,6 +266,24 @@ CREATE_INPUTS = {etype: _input_type(etype, update=False) for etype in SPECS}
 UPDATE_INPUTS = {etype: _input_type(etype, update=True) for etype in SPECS}
 
 
+def _filter_type(etype: EntityType) -> builtins.type | None:
+    """`<Type>Filter`: one optional ID per reference of the type (kingdomId, sourceId, entityId, ...);
+    a list keeps the entities whose reference equals every ID given."""
+    refs = [fm for fm in FIELDS[etype] if fm.kind == "id"]
+    if not refs:
+        return None
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations}
+    for fm in refs:
+        annotations[fm.column] = Optional[strawberry.ID]  # noqa: UP045
+        namespace[fm.column] = strawberry.field(name=fm.graphql, default=None)
+    return strawberry.input(builtins.type(f"{type_name(etype)}Filter", (), namespace))
+
+
+#: the filter input of each type that references other entities
+FILTERS = {etype: f for etype in SPECS if (f := _filter_type(etype)) is not None}
+
+
 def input_fields(etype: EntityType, data: Any, calendar: Calendar) -> dict[str, Any]:
     """Stored-field dict from an input object: only what the client set (UNSET is left out)."""
     from campaign_api.graphql.scalars import to_seconds

@@ -37,6 +37,8 @@ from campaign_api.graphql import rules_ops, world_ops
 from campaign_api.graphql.context import GraphQLContext, _uuid
 from campaign_api.graphql.entities import (
     CREATE_INPUTS,
+    FIELDS,
+    FILTERS,
     GM_ONLY_TYPES,
     OBJECT_TYPES,
     UPDATE_INPUTS,
@@ -320,8 +322,9 @@ async def entity(
 def _make_list_resolver(etype: EntityType) -> Any:
     object_type = OBJECT_TYPES[etype]
     name = LIST_FIELDS[etype]
+    filter_type = FILTERS.get(etype)
 
-    async def resolver(
+    async def run(
         info: Ctx,
         campaign_id: strawberry.ID,
         branch_id: strawberry.ID | None = None,
@@ -331,6 +334,7 @@ def _make_list_resolver(etype: EntityType) -> Any:
         search: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        filter_by: Any = None,
     ) -> list[object_type]:  # type: ignore[valid-type]
         cid, branch = await _branch_for(info, campaign_id, branch_id)
         access = await _guard(info, name, cid)
@@ -339,7 +343,7 @@ def _make_list_resolver(etype: EntityType) -> Any:
             return []  # players never learn that conditions or effects exist
         calendar = await _ctx(info).calendar(cid)
         at = to_seconds(as_of, calendar)
-        where = []
+        where = _reference_filters(etype, filter_by)
         if revealed_only:  # a player sees the secrets revealed to them or to a party they play in
             async with _ctx(info).read() as svc:
                 audience = await _audience(svc, branch, at, _ctx(info).actor_id)
@@ -365,8 +369,55 @@ def _make_list_resolver(etype: EntityType) -> Any:
             ]
         return [to_object(s, calendar, gm_view=access.gm_view) for s in states if _visible(s, access)]
 
+    if filter_type is None:
+
+        async def resolver(
+            info: Ctx,
+            campaign_id: strawberry.ID,
+            branch_id: strawberry.ID | None = None,
+            as_of: WorldTime | None = None,  # type: ignore[valid-type]
+            include_archived: bool = False,
+            include_deleted: bool = False,
+            search: str | None = None,
+            limit: int | None = None,
+            offset: int = 0,
+        ) -> list[object_type]:  # type: ignore[valid-type]
+            return await run(
+                info, campaign_id, branch_id, as_of, include_archived, include_deleted, search, limit, offset
+            )
+
+    else:
+
+        async def resolver(  # type: ignore[misc]  # the same field, with its filter
+            info: Ctx,
+            campaign_id: strawberry.ID,
+            branch_id: strawberry.ID | None = None,
+            as_of: WorldTime | None = None,  # type: ignore[valid-type]
+            include_archived: bool = False,
+            include_deleted: bool = False,
+            search: str | None = None,
+            limit: int | None = None,
+            offset: int = 0,
+            filter: filter_type | None = None,  # type: ignore[valid-type]
+        ) -> list[object_type]:  # type: ignore[valid-type]
+            """`filter` keeps the entities whose references equal the IDs given."""
+            return await run(
+                info, campaign_id, branch_id, as_of, include_archived, include_deleted, search, limit, offset, filter
+            )
+
     resolver.__name__ = name
     return resolver
+
+
+def _reference_filters(etype: EntityType, filter_by: Any) -> list[Any]:
+    """WHERE clauses for the references set in a `<Type>Filter` (each must be a valid ID)."""
+    where: list[Any] = []
+    for fm in FIELDS[etype] if filter_by is not None else ():
+        value = getattr(filter_by, fm.column, None) if fm.kind == "id" else None
+        if value is not None:
+            wanted = _uuid(value, f"filter.{fm.graphql}")
+            where.append(lambda row, column=fm.column, wanted=wanted: getattr(row, column) == wanted)
+    return where
 
 
 async def entity_history(
