@@ -9,12 +9,13 @@ reads their annotations as real objects.
 """
 
 import csv
+import inspect
 import io
 import json
 import uuid
 from dataclasses import replace
 from enum import Enum
-from typing import Any
+from typing import Any, Optional
 
 import strawberry
 from sqlalchemy import func, or_, select
@@ -324,7 +325,7 @@ def _make_list_resolver(etype: EntityType) -> Any:
     name = LIST_FIELDS[etype]
     filter_type = FILTERS.get(etype)
 
-    async def run(
+    async def resolver(
         info: Ctx,
         campaign_id: strawberry.ID,
         branch_id: strawberry.ID | None = None,
@@ -334,7 +335,7 @@ def _make_list_resolver(etype: EntityType) -> Any:
         search: str | None = None,
         limit: int | None = None,
         offset: int = 0,
-        filter_by: Any = None,
+        filter: Any = None,  # `<Type>Filter`: its annotation is set below, or the argument removed
     ) -> list[object_type]:  # type: ignore[valid-type]
         cid, branch = await _branch_for(info, campaign_id, branch_id)
         access = await _guard(info, name, cid)
@@ -343,7 +344,7 @@ def _make_list_resolver(etype: EntityType) -> Any:
             return []  # players never learn that conditions or effects exist
         calendar = await _ctx(info).calendar(cid)
         at = to_seconds(as_of, calendar)
-        where = _reference_filters(etype, filter_by)
+        where = _reference_filters(etype, filter)
         if revealed_only:  # a player sees the secrets revealed to them or to a party they play in
             async with _ctx(info).read() as svc:
                 audience = await _audience(svc, branch, at, _ctx(info).actor_id)
@@ -369,42 +370,14 @@ def _make_list_resolver(etype: EntityType) -> Any:
             ]
         return [to_object(s, calendar, gm_view=access.gm_view) for s in states if _visible(s, access)]
 
-    if filter_type is None:
-
-        async def resolver(
-            info: Ctx,
-            campaign_id: strawberry.ID,
-            branch_id: strawberry.ID | None = None,
-            as_of: WorldTime | None = None,  # type: ignore[valid-type]
-            include_archived: bool = False,
-            include_deleted: bool = False,
-            search: str | None = None,
-            limit: int | None = None,
-            offset: int = 0,
-        ) -> list[object_type]:  # type: ignore[valid-type]
-            return await run(
-                info, campaign_id, branch_id, as_of, include_archived, include_deleted, search, limit, offset
-            )
-
+    if filter_type is None:  # nothing to filter by: the field has no `filter` argument
+        signature = inspect.signature(resolver)
+        resolver.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for p in signature.parameters.values() if p.name != "filter"]
+        )
+        del resolver.__annotations__["filter"]
     else:
-
-        async def resolver(  # type: ignore[misc]  # the same field, with its filter
-            info: Ctx,
-            campaign_id: strawberry.ID,
-            branch_id: strawberry.ID | None = None,
-            as_of: WorldTime | None = None,  # type: ignore[valid-type]
-            include_archived: bool = False,
-            include_deleted: bool = False,
-            search: str | None = None,
-            limit: int | None = None,
-            offset: int = 0,
-            filter: filter_type | None = None,  # type: ignore[valid-type]
-        ) -> list[object_type]:  # type: ignore[valid-type]
-            """`filter` keeps the entities whose references equal the IDs given."""
-            return await run(
-                info, campaign_id, branch_id, as_of, include_archived, include_deleted, search, limit, offset, filter
-            )
-
+        resolver.__annotations__["filter"] = Optional[filter_type]  # noqa: UP045 - evaluated by Strawberry
     resolver.__name__ = name
     return resolver
 
