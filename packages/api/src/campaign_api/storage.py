@@ -51,6 +51,21 @@ class ObjectStorage:
             lambda: client.presigned_get_object(self.bucket, key, expires=timedelta(seconds=expires_s))
         )
 
+    async def exists(self, key: str) -> bool:
+        """Whether an object was stored under `key` (e.g. an upload the browser finished)."""
+        from minio.error import S3Error
+
+        def stat() -> bool:
+            try:
+                self.client.stat_object(self.bucket, key)
+            except S3Error as exc:
+                if exc.code in {"NoSuchKey", "NoSuchObject", "NotFound"}:
+                    return False
+                raise
+            return True
+
+        return await anyio.to_thread.run_sync(stat)
+
     async def ensure_bucket(self) -> None:
         def create() -> None:
             if not self.client.bucket_exists(self.bucket):

@@ -46,3 +46,48 @@ def test_audit_log_exports_as_csv_and_json(table: Any) -> None:
     assert [(r["operation"], r["entityType"]) for r in rows] == [("CREATE", "PARTY")]
     data = json.loads(table.gm.q(query, {"c": table.campaign_id, "f": "JSON"})["exportAuditLog"])
     assert data[0]["operation"] == "CREATE" and data[0]["actorId"] == table.gm.user["id"]
+
+
+UPDATE_WORLD = """mutation($id: ID!, $i: UpdateWorldInput!) {
+  updateWorld(id: $id, input: $i) { name description mapImageKey mapBounds mapImageUrl } }"""
+WORLD = "query($id: ID!) { world(id: $id) { name mapImageUrl } }"
+
+
+def _code(client: Any, query: str, variables: dict[str, Any]) -> Any:
+    try:
+        client.q(query, variables)
+    except AssertionError as exc:
+        return getattr(exc, "code", None)
+    raise AssertionError("the call succeeded")
+
+
+def test_update_world_sets_its_map_image_from_an_upload(table: Any) -> None:
+    world_id = table.owner.q("query($c: ID!) { campaign(id: $c) { worldId } }", {"c": table.campaign_id})["campaign"][
+        "worldId"
+    ]
+    assert table.owner.q(WORLD, {"id": world_id})["world"] == {"name": "Eldmoor", "mapImageUrl": None}
+
+    ticket = table.owner.q(TICKET, {"t": "WORLD", "id": world_id})["createUploadUrl"]
+    image = b"\x89PNG\r\n\x1a\n" + b"1" * 128
+    # not uploaded yet: refused, and nothing changes (the name in the same input is not kept either)
+    pending = {"name": "Renamed", "mapImageKey": ticket["key"], "mapBounds": [-20, -10, 20, 10]}
+    assert _code(table.owner, UPDATE_WORLD, {"id": world_id, "i": pending}) == "VALIDATION_FAILED"
+    assert table.owner.q(WORLD, {"id": world_id})["world"]["name"] == "Eldmoor"
+    assert httpx.put(ticket["url"], content=image, timeout=10).status_code == 200
+
+    bad_bounds = {"mapImageKey": ticket["key"], "mapBounds": [20, -10, -20, 10]}
+    assert _code(table.owner, UPDATE_WORLD, {"id": world_id, "i": bad_bounds}) == "VALIDATION_FAILED"
+    foreign = {"mapImageKey": "worlds/someone-else/x.png", "mapBounds": [-20, -10, 20, 10]}
+    assert _code(table.owner, UPDATE_WORLD, {"id": world_id, "i": foreign}) == "VALIDATION_FAILED"
+    for other in (table.gm, table.outsider):  # only the owner; others do not learn the world exists
+        assert _code(other, UPDATE_WORLD, {"id": world_id, "i": {"name": "Mine"}}) == "NOT_FOUND"
+
+    updated = table.owner.q(UPDATE_WORLD, {"id": world_id, "i": pending})["updateWorld"]
+    assert updated["name"] == "Renamed" and updated["mapBounds"] == [-20, -10, 20, 10]
+    assert updated["mapImageKey"] == ticket["key"]
+    assert httpx.get(updated["mapImageUrl"], timeout=10).content == image
+    after = table.owner.q(WORLD, {"id": world_id})["world"]
+    assert after["name"] == "Renamed" and after["mapImageUrl"]
+
+    removed = table.owner.q(UPDATE_WORLD, {"id": world_id, "i": {"mapImageKey": None}})["updateWorld"]
+    assert removed["mapImageKey"] is None and removed["mapImageUrl"] is None

@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "auditLog": Rule(Action.WRITE),
     "exportAuditLog": Rule(Action.WRITE),
     "createWorld": Rule(Action.SIGNED_IN),
+    "updateWorld": Rule(Action.SIGNED_IN),  # the world's owner only (checked by the resolver)
     "createCampaign": Rule(Action.SIGNED_IN),
     "addMember": Rule(Action.ADMIN),
     "updateMemberRole": Rule(Action.ADMIN),
@@ -642,6 +643,31 @@ class CreateWorldInput:
 
 
 @strawberry.input
+class UpdateWorldInput:
+    name: str | None = None
+    description: str | None = None
+    map_image_key: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="the key createUploadUrl(entityType: WORLD) gave, once the image is uploaded; null removes it",
+    )
+    map_bounds: list[float] | None = strawberry.field(
+        default=strawberry.UNSET, description="[west, south, east, north] in degrees the image covers"
+    )
+
+
+def _checked_bounds(bounds: list[float] | None) -> list[float] | None:
+    if bounds is None:
+        return None
+    west, south, east, north = bounds if len(bounds) == 4 else (0.0, 0.0, 0.0, 0.0)
+    if len(bounds) != 4 or not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValidationFailed(
+            "mapBounds must be [west, south, east, north] with west < east and south < north, in degrees",
+            details={"field": "mapBounds"},
+        )
+    return [float(v) for v in bounds]
+
+
+@strawberry.input
 class CreateCampaignInput:
     world_id: strawberry.ID
     name: str
@@ -657,6 +683,41 @@ async def create_world(info: Ctx, input: CreateWorldInput) -> World:
         raise Forbidden("only a user can own a world")
     async with ctx.write() as svc:
         row = await svc.create_world(ctx.actor_id, input.name, input.description, input.calendar)
+        return World.of(row)
+
+
+async def update_world(info: Ctx, id: strawberry.ID, input: UpdateWorldInput) -> World:
+    """Rename or describe a world, or set its map image (uploaded first via createUploadUrl) and the
+    bounds it covers. Only the world's owner; its calendar stays (campaigns' times are counted in it)."""
+    await _guard(info, "updateWorld", None)
+    ctx = _ctx(info)
+    world_id = _uuid(id, "id")
+    async with ctx.write() as svc:
+        row = await svc.session.get(WorldRow, world_id, with_for_update=True)
+        if row is None or row.owner_id != ctx.actor_id or row.deleted_at is not None:
+            raise NotFound("world not found", details={"worldId": str(id)})
+        if input.name is not None:
+            if not input.name.strip() or len(input.name) > 200:
+                raise ValidationFailed("name must be 1-200 characters", details={"field": "name"})
+            row.name = input.name.strip()
+        if input.description is not None:
+            row.description = input.description
+        if input.map_bounds is not strawberry.UNSET:
+            row.map_bounds = _checked_bounds(input.map_bounds)
+        key = input.map_image_key
+        if key is not strawberry.UNSET:
+            if key is not None and (
+                not key.startswith(f"worlds/{row.id}/") or not await ctx.resources.storage.exists(key)
+            ):
+                raise ValidationFailed(
+                    "mapImageKey must be an uploaded image of this world (createUploadUrl, then PUT)",
+                    details={"field": "mapImageKey"},
+                )
+            row.map_image_key = key
+        if row.map_image_key and not row.map_bounds:
+            raise ValidationFailed("a map image needs mapBounds", details={"field": "mapBounds"})
+        campaigns = await svc.session.scalars(select(CampaignRow.id).where(CampaignRow.world_id == row.id))
+        ctx.touched.update(campaigns)  # cached answers that show this world become unreachable
         return World.of(row)
 
 
@@ -1095,6 +1156,7 @@ def query_fields() -> dict[str, Any]:
 def mutation_fields() -> dict[str, Any]:
     fields: dict[str, Any] = {
         "createWorld": create_world,
+        "updateWorld": update_world,
         "createCampaign": create_campaign,
         "addMember": add_member,
         "updateMemberRole": update_member_role,
