@@ -46,6 +46,22 @@ def test_audit_log_exports_as_csv_and_json(table: Any) -> None:
     assert [(r["operation"], r["entityType"]) for r in rows] == [("CREATE", "PARTY")]
     data = json.loads(table.gm.q(query, {"c": table.campaign_id, "f": "JSON"})["exportAuditLog"])
     assert data[0]["operation"] == "CREATE" and data[0]["actorId"] == table.gm.user["id"]
+    by_actor = (
+        "query($c: ID!, $a: ID, $o: Int!) { exportAuditLog(campaignId: $c, format: JSON, actorId: $a, offset: $o) }"
+    )
+    mine = json.loads(
+        table.gm.q(by_actor, {"c": table.campaign_id, "a": table.gm.user["id"], "o": 0})["exportAuditLog"]
+    )
+    assert mine and {row["actorId"] for row in mine} == {table.gm.user["id"]}
+    assert (
+        json.loads(
+            table.gm.q(by_actor, {"c": table.campaign_id, "a": table.viewer.user["id"], "o": 0})["exportAuditLog"]
+        )
+        == []
+    )  # the viewer changed nothing
+    paged = json.loads(table.gm.q(by_actor, {"c": table.campaign_id, "a": None, "o": 1})["exportAuditLog"])
+    everything = json.loads(table.gm.q(by_actor, {"c": table.campaign_id, "a": None, "o": 0})["exportAuditLog"])
+    assert paged == everything[1:]
 
 
 UPDATE_WORLD = """mutation($id: ID!, $i: UpdateWorldInput!) {

@@ -603,11 +603,14 @@ async def export_audit_log(
     entity_type: str | None = None,
     entity_id: strawberry.ID | None = None,
     operation: str | None = None,
+    actor_id: strawberry.ID | None = None,
+    offset: int = 0,
 ) -> str:
-    """The filtered audit log as a CSV or JSON document (newest first, at most 1000 rows per call)."""
+    """The filtered audit log as a CSV or JSON document, newest first: the filters of `auditLog`, at most
+    1000 rows per call (the list cap); page a longer log with `offset`."""
     cid = await _ctx(info).campaign_of(campaign_id=campaign_id)
     await _guard(info, "exportAuditLog", cid)
-    entries = await audit_log(info, campaign_id, branch_id, entity_type, entity_id, operation, None, None, 0)
+    entries = await audit_log(info, campaign_id, branch_id, entity_type, entity_id, operation, actor_id, None, offset)
     rows = [
         {
             "recordedAt": e.recorded_at.isoformat(),
