@@ -23,7 +23,7 @@ def _serve(settings: Settings, workers: int, reload: bool) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
-        forwarded_allow_ips="*",
+        forwarded_allow_ips=settings.api.forwarded_allow_ips,
         ws="websockets-sansio",
         lifespan="on",
     )

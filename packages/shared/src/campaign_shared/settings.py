@@ -317,6 +317,12 @@ class ApiSettings(_Base):
         validation_alias=AliasChoices("API_WORKERS"),
         description="uvicorn worker processes of `campaign-api serve` (the API is stateless; about one per core)",
     )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        validation_alias=AliasChoices("API_FORWARDED_ALLOW_IPS"),
+        description="proxies whose X-Forwarded-For/-Proto are trusted (comma-separated addresses or networks, "
+        '"*" for any): the client address that per-IP rate limits count comes from there',
+    )
     graphql_playground: bool | None = Field(
         None,
         validation_alias=AliasChoices("GRAPHQL_PLAYGROUND"),
