@@ -166,7 +166,10 @@ def world(table: Any) -> dict[str, str]:
     ids["settlement"] = create("Settlement", {"name": "S", "kingdomId": ids["kingdom"]})
     ids["structure"] = create("Structure", {"name": "T", "settlementId": ids["settlement"], "type": "inn"})
     ids["party"] = create("Party", {"name": "P"})
-    ids["character"] = create("Character", {"name": "C", "partyId": ids["party"]})
+    # the player's own character: updateCharacter is a PLAY operation (a player edits their own)
+    ids["character"] = create(
+        "Character", {"name": "C", "partyId": ids["party"], "ownerUserId": table.player.user["id"]}
+    )
     ids["event"] = create("Event", {"name": "E"})
     ids["encounter"] = create("Encounter", {"name": "N"})
     ids["link"] = create(

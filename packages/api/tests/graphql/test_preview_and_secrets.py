@@ -76,3 +76,42 @@ def test_players_read_the_secrets_revealed_to_them_or_their_party(table: Any) ->
     viewer_view = table.viewer.q(SECRETS, {"c": c})["secrets"]
     assert [s["id"] for s in viewer_view] == [to_viewer["id"]]
     assert table.outsider.raw(SECRETS, {"c": c}).get("errors")
+
+
+UPDATE_CHARACTER = """mutation($id: ID!, $b: ID!, $i: UpdateCharacterInput!) {
+  updateCharacter(id: $id, branchId: $b, input: $i) { name level gmNotes ownerUserId } }"""
+
+
+def test_a_player_edits_their_own_character_only(table: Any) -> None:
+    c, b = table.campaign_id, table.main_branch_id
+    own = _create(table.gm, "Character", {"campaignId": c, "name": "Ysolde", "ownerUserId": table.player.user["id"]})
+    other = _create(table.gm, "Character", {"campaignId": c, "name": "Brannoc"})
+    hidden = _create(
+        table.gm, "Character", {"campaignId": c, "name": "Mask", "hidden": True, "ownerUserId": table.player.user["id"]}
+    )
+
+    edited = table.player.q(UPDATE_CHARACTER, {"id": own["id"], "b": b, "i": {"name": "Ysolde the Bold", "level": 4}})
+    assert edited["updateCharacter"] == {
+        "name": "Ysolde the Bold",
+        "level": 4,
+        "gmNotes": None,
+        "ownerUserId": table.player.user["id"],
+    }
+
+    def refused(character: dict[str, Any], fields: dict[str, Any]) -> Any:
+        with pytest.raises(AssertionError) as error:
+            table.player.q(UPDATE_CHARACTER, {"id": character["id"], "b": b, "i": fields})
+        return _code(error)
+
+    assert refused(other, {"name": "Mine now"}) == "FORBIDDEN"
+    assert refused(own, {"ownerUserId": table.viewer.user["id"]}) == "FORBIDDEN"  # not who owns it
+    assert refused(own, {"gmNotes": "I peeked"}) == "FORBIDDEN"
+    assert refused(hidden, {"name": "Unmasked"}) == "NOT_FOUND"  # hidden from players altogether
+    with pytest.raises(AssertionError) as viewer:
+        table.viewer.q(UPDATE_CHARACTER, {"id": own["id"], "b": b, "i": {"name": "x"}})
+    assert _code(viewer) == "FORBIDDEN"
+    # the refused updates changed nothing
+    after = table.gm.q("query($c: ID!) { characters(campaignId: $c) { id name gmNotes ownerUserId } }", {"c": c})
+    mine = next(ch for ch in after["characters"] if ch["id"] == own["id"])
+    assert mine == {"id": own["id"], "name": "Ysolde the Bold", "gmNotes": "", "ownerUserId": table.player.user["id"]}
+    assert next(ch for ch in after["characters"] if ch["id"] == other["id"])["name"] == "Brannoc"

@@ -43,6 +43,7 @@ from campaign_api.graphql.entities import (
     GM_ONLY_TYPES,
     OBJECT_TYPES,
     UPDATE_INPUTS,
+    camel,
     input_fields,
     to_object,
     type_name,
@@ -128,7 +129,11 @@ for _etype, _list in LIST_FIELDS.items():
     RULES[_list] = Rule(Action.READ, service=True)
     for _verb in ("create", "update", "delete", "restore"):
         RULES[f"{_verb}{type_name(_etype)}"] = Rule(Action.WRITE)
+RULES["updateCharacter"] = Rule(Action.PLAY)  # a player may edit their own character (PLAYER_EDITABLE)
 RULES.update(rules_ops.RULES)
+
+#: what a player may change on a character they own (not who owns it, its party, NPC status or GM fields)
+PLAYER_EDITABLE = frozenset({"name", "description", "level", "race", "character_class", "variables"})
 
 
 def _ctx(info: Ctx) -> GraphQLContext:
@@ -1069,6 +1074,8 @@ def _make_update(etype: EntityType) -> Any:
         fields = input_fields(etype, input, calendar)
         expected = getattr(input, "expected_version", None)
         async with ctx.write() as svc:
+            if not access.gm_view:  # only PLAY-rule updates get here: a player and their own character
+                await _check_own_character(svc, ctx.actor_id, _uuid(id, "id"), _uuid(branch_id, "branchId"), fields)
             state = await svc.update(
                 etype,
                 _uuid(id, "id"),
@@ -1081,6 +1088,24 @@ def _make_update(etype: EntityType) -> Any:
 
     resolver.__name__ = f"update_{etype.value.lower()}"
     return resolver
+
+
+async def _check_own_character(
+    svc: Any, actor_id: uuid.UUID | None, character_id: uuid.UUID, branch_id: uuid.UUID, fields: dict[str, Any]
+) -> None:
+    """A player's update: the character must be theirs (and visible to players), the fields player-editable."""
+    branch = await svc.store.branch(branch_id)
+    state = await svc.store.read(EntityType.CHARACTER, character_id, branch, None)
+    if state is None or state.content.get("hidden"):
+        raise NotFound("entity not found", details={"entityId": str(character_id)})
+    if actor_id is None or str(state.content.get("owner_user_id")) != str(actor_id):
+        raise Forbidden("players may edit only their own character")
+    refused = sorted(set(fields) - PLAYER_EDITABLE)
+    if refused:
+        raise Forbidden(
+            "a player may change only name, description, level, race, class and variables",
+            details={"fields": [camel(f) for f in refused]},
+        )
 
 
 def _make_delete_or_restore(etype: EntityType, verb: str) -> Any:
