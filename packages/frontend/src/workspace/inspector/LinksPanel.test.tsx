@@ -40,7 +40,12 @@ function handlers(overrides: Record<string, GraphqlHandler> = {}): Record<string
     Settlements: () => ({ data: { settlements: [row("Settlement", { id: "s1", name: "Brindle Ford" })] } }),
     EvaluateConditions: () => ({ data: { evaluateConditions: [] } }),
     Secrets: () => ({ data: { secrets: [] } }),
-    EntityLinks: () => ({ data: { links: LINKS } }),
+    EntityLinks: ({ variables }) => ({
+      data: {
+        outgoing: LINKS.filter((l) => l.sourceId === variables.entityId),
+        incoming: LINKS.filter((l) => l.targetId === variables.entityId),
+      },
+    }),
     ...overrides,
   };
 }

@@ -68,8 +68,12 @@ export function LinksPanel({ type, id }: { type: EntityType; id: string }) {
   const ws = useWorkspace();
   const select = useUi((s) => s.select);
   const canWrite = ws.isGm && ws.asOf === null;
-  const { data, loading, error } = useQuery(EntityLinksDocument, { variables: scope(ws) });
-  const links = useMemo(() => linksOf(data?.links ?? [], id), [data, id]);
+  const { data, loading, error } = useQuery(EntityLinksDocument, { variables: { ...scope(ws), entityId: id } });
+  // a link from the entity to itself comes in both lists: once is enough
+  const links = useMemo(
+    () => linksOf([...new Map([...(data?.outgoing ?? []), ...(data?.incoming ?? [])].map((l) => [l.id, l])).values()], id),
+    [data, id],
+  );
   const [message, setMessage] = useState<string | null>(null);
   const [remove, removeState] = useMutation(RemoveEntityLinkDocument, { refetchQueries: [EntityLinksDocument] });
 
