@@ -20,17 +20,14 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaign_api.auth.api_keys import authenticate_api_key
 from campaign_api.auth.scopes import SERVICE_SCOPES, USER_SCOPES, expand_scopes
 from campaign_api.auth.sessions import session_scope
 from campaign_api.auth.tokens import decode_access_token
-from campaign_api.db.models import User
 from campaign_api.errors import Forbidden, Unauthenticated
 from campaign_api.resources import Resources
 
@@ -152,14 +149,7 @@ async def resolve_principal(
         if is_service_token(token, resources.settings.service_token.scheduler_api_token):
             return Principal(kind="service", user_id=None, scopes=SERVICE_SCOPES, service=SCHEDULER_SERVICE)
         claims = decode_access_token(resources.settings.auth, token)
-        row: tuple[bool, datetime | None] | None
-        if session is not None:
-            found = (
-                await session.execute(select(User.is_active, User.tokens_valid_after).where(User.id == claims.user_id))
-            ).first()
-            row = (found[0], found[1]) if found is not None else None
-        else:
-            row = await resources.user_states.get(claims.user_id)
+        row = await resources.user_states.get(claims.user_id)  # fresh, outside any request transaction
         if row is None or not row[0]:
             raise Unauthenticated("the account no longer exists or is disabled", details={"reason": "no_user"})
         if row[1] is not None and claims.issued_at < row[1].timestamp():

@@ -694,16 +694,30 @@ async def create_world(info: Ctx, input: CreateWorldInput) -> World:
         return World.of(row)
 
 
+async def _owned_world(svc: Any, raw_id: Any, field: str, actor_id: uuid.UUID | None, lock: bool = False) -> Any:
+    """The caller's world; anyone else's (or a deleted one) is NOT_FOUND: worlds are private to their owner."""
+    row = await svc.session.get(WorldRow, _uuid(raw_id, field), with_for_update=lock)
+    if row is None or row.owner_id != actor_id or row.deleted_at is not None:
+        raise NotFound("world not found", details={field: str(raw_id)})
+    return row
+
+
 async def update_world(info: Ctx, id: strawberry.ID, input: UpdateWorldInput) -> World:
     """Rename or describe a world, or set its map image (uploaded first via createUploadUrl) and the
     bounds it covers. Only the world's owner; its calendar stays (campaigns' times are counted in it)."""
     await _guard(info, "updateWorld", None)
     ctx = _ctx(info)
-    world_id = _uuid(id, "id")
+    key = input.map_image_key
+    if key not in (None, strawberry.UNSET):  # the S3 check before the transaction, not inside it
+        async with ctx.read() as svc:
+            world = await _owned_world(svc, id, "id", ctx.actor_id)
+        if not key.startswith(f"worlds/{world.id}/") or not await ctx.resources.storage.exists(key):
+            raise ValidationFailed(
+                "mapImageKey must be an uploaded image of this world (createUploadUrl, then PUT)",
+                details={"field": "mapImageKey"},
+            )
     async with ctx.write() as svc:
-        row = await svc.session.get(WorldRow, world_id, with_for_update=True)
-        if row is None or row.owner_id != ctx.actor_id or row.deleted_at is not None:
-            raise NotFound("world not found", details={"worldId": str(id)})
+        row = await _owned_world(svc, id, "id", ctx.actor_id, lock=True)
         if input.name is not None:
             if not input.name.strip() or len(input.name) > 200:
                 raise ValidationFailed("name must be 1-200 characters", details={"field": "name"})
@@ -712,15 +726,7 @@ async def update_world(info: Ctx, id: strawberry.ID, input: UpdateWorldInput) ->
             row.description = input.description
         if input.map_bounds is not strawberry.UNSET:
             row.map_bounds = _checked_bounds(input.map_bounds)
-        key = input.map_image_key
         if key is not strawberry.UNSET:
-            if key is not None and (
-                not key.startswith(f"worlds/{row.id}/") or not await ctx.resources.storage.exists(key)
-            ):
-                raise ValidationFailed(
-                    "mapImageKey must be an uploaded image of this world (createUploadUrl, then PUT)",
-                    details={"field": "mapImageKey"},
-                )
             row.map_image_key = key
         if row.map_image_key and not row.map_bounds:
             raise ValidationFailed("a map image needs mapBounds", details={"field": "mapBounds"})
@@ -737,9 +743,7 @@ async def create_campaign(info: Ctx, input: CreateCampaignInput) -> Campaign:
     from campaign_shared.calendar import Calendar
 
     async with ctx.write() as svc:
-        world_row = await svc.session.get(WorldRow, _uuid(input.world_id, "worldId"))
-        if world_row is None or world_row.owner_id != ctx.actor_id:
-            raise NotFound("world not found", details={"worldId": str(input.world_id)})
+        world_row = await _owned_world(svc, input.world_id, "worldId", ctx.actor_id)
         calendar = Calendar.model_validate(world_row.calendar)
         start = to_seconds(input.start_time, calendar) or 0
         if input.srid not in (3857, 4326) and not 1024 <= input.srid <= 998999:
@@ -1011,9 +1015,7 @@ async def create_upload_url(
     ctx = _ctx(info)
     if entity_type.value == "WORLD":
         async with ctx.read() as svc:
-            world_row = await svc.session.get(WorldRow, _uuid(entity_id, "entityId"))
-        if world_row is None or world_row.owner_id != ctx.actor_id:
-            raise NotFound("world not found", details={"entityId": str(entity_id)})
+            world_row = await _owned_world(svc, entity_id, "entityId", ctx.actor_id)
         await ctx.authorize(Rule(Action.SIGNED_IN), None)
         prefix = f"worlds/{world_row.id}"
     else:

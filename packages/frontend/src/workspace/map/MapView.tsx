@@ -45,6 +45,12 @@ interface FeatureProps {
   readonly hidden: boolean;
 }
 
+/** The selectable features under a point (the warm-up features are not). */
+function selectableAt(map: maplibregl.Map, point: maplibregl.PointLike) {
+  const layers = SELECTABLE.filter((id) => map.getLayer(id));
+  return layers.length ? map.queryRenderedFeatures(point, { layers }).filter((f) => !f.properties?.warm) : [];
+}
+
 function Toggle({ label, checked, onChange, testId }: { label: string; checked: boolean; onChange(on: boolean): void; testId?: string }) {
   return (
     <label className="flex items-center gap-2 text-sm">
@@ -175,7 +181,7 @@ export default function MapView() {
       } else if (current === "region") {
         setVertices((v) => [...v, at]);
       } else {
-        const hit = map.queryRenderedFeatures(e.point, { layers: SELECTABLE.filter((id) => map.getLayer(id)) }).filter((f) => !f.properties?.warm);
+        const hit = selectableAt(map, e.point);
         const feature = hit.find((f) => f.layer.id === "story") ?? hit.find((f) => f.layer.id === "points") ?? hit[0];
         const id = feature?.properties?.id as string | undefined;
         const type = (feature?.layer.id === "story" ? feature.properties?.entityType : "LOCATION") as EntityType;
@@ -188,7 +194,7 @@ export default function MapView() {
     });
     map.on("mousemove", (e) => {
       if (modeRef.current !== "browse") return;
-      const hit = map.getLayer("points") ? map.queryRenderedFeatures(e.point, { layers: SELECTABLE }).filter((f) => !f.properties?.warm) : [];
+      const hit = selectableAt(map, e.point);
       map.getCanvas().style.cursor = hit.length ? "pointer" : "";
     });
     return () => {
